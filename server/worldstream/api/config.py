@@ -1,0 +1,50 @@
+"""Server configuration: one dataclass, every field defaulted and explained."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from worldstream.generate.photo import PhotoLimits
+from worldstream.store.store import default_data_dir
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    """Address to listen on; 0.0.0.0 or [::] for every interface."""
+    port: int = 50051
+    """TCP port; 0 picks a free one (tests)."""
+    data_dir: Path = field(default_factory=default_data_dir)
+    """Catalog and world files."""
+    photo_limits: PhotoLimits = field(default_factory=PhotoLimits)
+    """Upload bytes, decoded pixels and minimum side of a photo."""
+    max_receive_message_bytes: int = 32 * MiB
+    """Largest request message; above the photo limit so oversize photos get a precise reason."""
+    max_send_message_bytes: int = 4 * MiB
+    """Largest response message: gRPC's default receive limit, so clients need no settings."""
+    tile_chunk_bytes: int = 1 * MiB
+    """Largest TileChunk.data on the Explore stream."""
+    export_chunk_bytes: int = 1 * MiB
+    """Largest ExportChunk.data."""
+    default_splat_budget: int = 2_000_000
+    """Splat budget of a session whose client sends 0."""
+    max_splat_budget: int = 50_000_000
+    default_credit_bytes: int = 8 * MiB
+    """In-flight payload bytes of a session whose client sends 0."""
+    max_credit_bytes: int = 256 * MiB
+    max_held_tiles: int = 100_000
+    """Largest resume manifest a client may send."""
+    max_page_size: int = 100
+    creation_workers: int = 2
+    """World creations that run at once; more queue."""
+    io_workers: int = 4
+    """Threads for loading, encoding and exporting."""
+    grace_seconds: float = 5.0
+    """How long shutdown waits for calls in flight."""
+
+    def __post_init__(self) -> None:
+        if self.photo_limits.max_bytes >= self.max_receive_message_bytes:
+            raise ValueError("max_receive_message_bytes must exceed the photo byte limit")

@@ -1,0 +1,127 @@
+"""The WorldStream service: each RPC validates, calls world/ off the event loop, translates."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import grpc
+
+from worldstream.api import convert
+from worldstream.api.config import ServerConfig
+from worldstream.api.errors import streaming, unary
+from worldstream.api.explore import explore
+from worldstream.errors import InvalidArgument, Unimplemented
+from worldstream.geometry.engine import EngineFrame
+from worldstream.v1 import worldstream_pb2 as pb
+from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
+from worldstream.world.export import ply_bytes
+from worldstream.world.worlds import CreateOptions, Worlds
+
+_EXPORTERS = {
+    pb.EXPORT_FORMAT_PLY: (ply_bytes, "ply", "application/x-ply"),
+}
+
+
+class WorldStreamServicer(pb_grpc.WorldStreamServicer):
+    def __init__(self, worlds: Worlds, config: ServerConfig) -> None:
+        self.worlds = worlds
+        self.config = config
+        self.creation_pool = ThreadPoolExecutor(config.creation_workers, "ws-create")
+        self.io_pool = ThreadPoolExecutor(config.io_workers, "ws-io")
+
+    async def run_io(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.io_pool, fn, *args)
+
+    def shutdown(self) -> None:
+        self.creation_pool.shutdown(wait=True, cancel_futures=True)
+        self.io_pool.shutdown(wait=True, cancel_futures=True)
+
+    @streaming
+    async def CreateWorld(self, request: pb.CreateWorldRequest, context: grpc.aio.ServicerContext):
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[pb.Progress] = asyncio.Queue()
+
+        def progress(stage: str, fraction: float, message: str) -> None:
+            update = pb.Progress(stage=stage, fraction=fraction, message=message)
+            loop.call_soon_threadsafe(queue.put_nowait, update)
+
+        o = request.options
+        options = CreateOptions(o.generator, o.horizontal_fov_degrees, o.tile_size_m, o.max_side_px)
+        # The job runs to completion even if the caller goes away: the world then simply exists.
+        job = loop.run_in_executor(
+            self.creation_pool,
+            lambda: self.worlds.create(
+                request.photo, options, request.world_id, request.display_name, progress
+            ),
+        )
+        while not job.done() or not queue.empty():
+            getter = asyncio.ensure_future(queue.get())
+            await asyncio.wait({getter, job}, return_when=asyncio.FIRST_COMPLETED)
+            if getter.done():
+                yield pb.CreateWorldResponse(progress=getter.result())
+            else:
+                getter.cancel()
+        record = job.result()  # raises the job's error, which `streaming` turns into a status
+        yield pb.CreateWorldResponse(world=convert.world_to_proto(record))
+
+    @unary
+    async def GetWorld(self, request: pb.GetWorldRequest, context) -> pb.GetWorldResponse:
+        world_id = convert.world_id_from_name(request.name)
+        record = await self.run_io(self.worlds.get, world_id)
+        return pb.GetWorldResponse(world=convert.world_to_proto(record))
+
+    @unary
+    async def ListWorlds(self, request: pb.ListWorldsRequest, context) -> pb.ListWorldsResponse:
+        if request.page_size < 0:
+            raise InvalidArgument("INVALID_PAGE_SIZE", "page_size must not be negative")
+        page_size = min(request.page_size or 50, self.config.max_page_size)
+        records, token = await self.run_io(self.worlds.list, page_size, request.page_token)
+        return pb.ListWorldsResponse(
+            worlds=[convert.world_to_proto(r) for r in records], next_page_token=token
+        )
+
+    @unary
+    async def DeleteWorld(self, request: pb.DeleteWorldRequest, context) -> pb.DeleteWorldResponse:
+        world_id = convert.world_id_from_name(request.name)
+        await self.run_io(self.worlds.delete, world_id)
+        return pb.DeleteWorldResponse()
+
+    @streaming
+    async def ExportWorld(self, request: pb.ExportWorldRequest, context):
+        world_id = convert.world_id_from_name(request.name)
+        if request.format not in _EXPORTERS:
+            name = (
+                pb.ExportFormat.Name(request.format)
+                if request.format in pb.ExportFormat.values()
+                else str(request.format)
+            )
+            raise Unimplemented(
+                "EXPORT_FORMAT_UNSUPPORTED",
+                f"export format {name} is not offered by this server; it offers PLY",
+                format=name,
+            )
+        frame = (
+            EngineFrame.GLTF
+            if request.engine_frame == pb.ENGINE_FRAME_UNSPECIFIED
+            else convert.engine_frame(request.engine_frame)
+        )
+        exporter, extension, media_type = _EXPORTERS[request.format]
+        loaded = await self.run_io(self.worlds.load, world_id)
+        data = await self.run_io(exporter, loaded.gaussians, frame)
+        yield pb.ExportWorldResponse(
+            header=pb.ExportHeader(
+                format=request.format,
+                file_name=f"{world_id}.{extension}",
+                media_type=media_type,
+                total_bytes=len(data),
+            )
+        )
+        step = self.config.export_chunk_bytes
+        view = memoryview(data)
+        for offset in range(0, len(data), step):
+            chunk = pb.ExportChunk(offset=offset, data=bytes(view[offset : offset + step]))
+            yield pb.ExportWorldResponse(chunk=chunk)
+
+    async def Explore(self, request_iterator, context: grpc.aio.ServicerContext):
+        await explore(self, context)

@@ -1,0 +1,173 @@
+"""`worldstream`: serve, create, worlds, delete, export, walk, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from worldstream.cli import commands as cmd
+from worldstream.cli.connect import add_target_options, connect
+from worldstream.cli.progress import console
+from worldstream.client import ClientError
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from worldstream.api.config import ServerConfig
+    from worldstream.api.server import serve
+    from worldstream.store.store import default_data_dir
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config = ServerConfig(
+        host=args.host, port=args.port, data_dir=args.data_dir or default_data_dir()
+    )
+    asyncio.run(
+        serve(config, on_ready=lambda port: console.print(f"serving on {args.host}:{port}"))
+    )
+    return 0
+
+
+def _create(args: argparse.Namespace) -> int:
+    photo = cmd.read_photo(args.image)
+    with connect(args) as client:
+        world = cmd.create_world(
+            client,
+            photo,
+            f"creating from {args.image.name}",
+            world_id=args.id or "",
+            display_name=args.name or args.image.stem,
+            horizontal_fov_degrees=args.fov or 0.0,
+        )
+    console.print(f"{world.splat_count:,} splats")
+    print(world.name)
+    return 0
+
+
+def _worlds(args: argparse.Namespace) -> int:
+    with connect(args) as client:
+        return cmd.print_worlds(client)
+
+
+def _delete(args: argparse.Namespace) -> int:
+    with connect(args) as client:
+        client.delete_world(args.world)
+    print(f"deleted {args.world}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    with connect(args) as client:
+        header = cmd.export_world(client, args.world, args.output, args.format, args.frame)
+    console.print(f"{header.total_bytes:,} bytes")
+    print(args.output)
+    return 0
+
+
+def _walk(args: argparse.Namespace) -> int:
+    with connect(args) as client:
+        report = cmd.walk_world(
+            client, args.world, args.path, args.out, args.width, args.height, args.timeout
+        )
+    cmd.summarise_walk(report)
+    print(args.out / "report.json")
+    return 0 if all(p.complete for p in report.poses) else 3
+
+
+def _demo(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    args.server = None
+    args.data_dir = args.data_dir or out / "data"
+    with connect(args) as client:
+        world = cmd.create_world(
+            client,
+            cmd.demo_photo(),
+            "creating a world from skimage's coffee photo",
+            display_name="coffee",
+        )
+        report = cmd.walk_world(
+            client, world.name, args.path, out / "walk", args.width, args.height, args.timeout
+        )
+        ply = out / "world.ply"
+        cmd.export_world(client, world.name, ply, "ply", None)
+    cmd.summarise_walk(report)
+    preview = cmd.preview_strip(out / "walk", report)
+    console.print(f"world    {world.name} ({world.splat_count:,} splats, data in {args.data_dir})")
+    console.print(f"preview  {preview}")
+    console.print(f"frames   {out / 'walk'}")
+    console.print(f"report   {out / 'walk' / 'report.json'}")
+    console.print(f"ply      {ply}")
+    print(preview)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="worldstream", description="One photo in; a walkable Gaussian-splat world out."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="run the gRPC server until SIGINT/SIGTERM")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=50051)
+    p.add_argument("--data-dir", type=Path)
+    p.set_defaults(run=_serve)
+
+    p = sub.add_parser("create", help="create a world from a photo; prints worlds/<id> last")
+    p.add_argument("image", type=Path)
+    p.add_argument("--id", help="world id ([a-z][a-z0-9-]{2,62}); the server picks one if absent")
+    p.add_argument("--name", help="display name (default: the file's stem)")
+    p.add_argument("--fov", type=float, help="horizontal field of view of the photo, degrees")
+    add_target_options(p)
+    p.set_defaults(run=_create)
+
+    p = sub.add_parser("worlds", help="list worlds")
+    add_target_options(p)
+    p.set_defaults(run=_worlds)
+
+    p = sub.add_parser("delete", help="delete a world")
+    p.add_argument("world")
+    add_target_options(p)
+    p.set_defaults(run=_delete)
+
+    p = sub.add_parser("export", help="export a world as a file")
+    p.add_argument("world")
+    p.add_argument("--format", default="ply", choices=["ply", "spz", "gltf", "mesh", "collider"])
+    p.add_argument("--frame", choices=["gltf", "unity", "unreal"], help="coordinate frame")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    add_target_options(p)
+    p.set_defaults(run=_export)
+
+    p = sub.add_parser("walk", help="walk a camera path through Explore and render what arrives")
+    p.add_argument("world")
+    p.add_argument("--path", required=True, help="forward:3, orbit:90, outback:3 or a .json file")
+    p.add_argument("--out", type=Path, required=True)
+    cmd.add_walk_options(p)
+    add_target_options(p)
+    p.set_defaults(run=_walk)
+
+    p = sub.add_parser("demo", help="the whole pipeline on a sample photo, in-process")
+    p.add_argument("--out", type=Path, default=Path("worldstream-demo"))
+    p.add_argument("--data-dir", type=Path, help="store (default: OUT/data)")
+    p.add_argument("--path", default="forward:2:0.5")
+    cmd.add_walk_options(p)
+    p.set_defaults(run=_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ClientError as exc:
+        console.print(f"[red]error[/] {exc.code.name} {exc.reason}: {exc.message}")
+        return 2
+    except ValueError as exc:
+        console.print(f"[red]error[/] {exc}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

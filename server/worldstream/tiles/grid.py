@@ -1,0 +1,53 @@
+"""The world grid: cubic tiles of edge `tile_size` metres, keyed by integer cell (x, y, z, lod)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from worldstream.geometry.gaussians import Gaussians
+
+
+@dataclass(frozen=True, order=True)
+class TileKey:
+    x: int
+    y: int
+    z: int
+    lod: int = 0
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: TileKey
+    version: int
+    indices: np.ndarray  # [M] int64 rows of the world's Gaussians in this tile
+    box_min: np.ndarray  # [3] world frame, metres: the cell, not the splats' extent
+    box_max: np.ndarray  # [3]
+
+    @property
+    def splat_count(self) -> int:
+        return int(self.indices.shape[0])
+
+    @property
+    def center(self) -> np.ndarray:
+        return 0.5 * (self.box_min + self.box_max)
+
+
+def build_tiles(gaussians: Gaussians, tile_size: float, version: int) -> dict[TileKey, Tile]:
+    """Assign every Gaussian to the cell holding its mean. One LOD (0) until LOD building lands."""
+    if tile_size <= 0:
+        raise ValueError("tile_size must be positive")
+    means = gaussians.means.detach().cpu().numpy().astype(np.float64)
+    if len(means) == 0:
+        return {}
+    cells = np.floor(means / tile_size).astype(np.int64)  # [N, 3]
+    unique, inverse = np.unique(cells, axis=0, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(unique) + 1))
+    tiles: dict[TileKey, Tile] = {}
+    for i, cell in enumerate(unique):
+        key = TileKey(int(cell[0]), int(cell[1]), int(cell[2]), 0)
+        lo = cell.astype(np.float64) * tile_size
+        tiles[key] = Tile(key, version, order[bounds[i] : bounds[i + 1]], lo, lo + tile_size)
+    return tiles

@@ -1,0 +1,216 @@
+"""Worlds: create one from a photo, look worlds up, load their Gaussians and tiles, delete them.
+
+Blocking calls: the API runs them on worker threads, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from worldstream.errors import FailedPrecondition, Internal, InvalidArgument, WorldStreamError
+from worldstream.generate import get_generator
+from worldstream.generate.photo import PhotoLimits, decode_photo
+from worldstream.geometry.frame import Frame
+from worldstream.geometry.gaussians import Gaussians
+from worldstream.reconstruct.lift import lift_frame
+from worldstream.store.catalog import WorldRecord
+from worldstream.store.store import Store
+from worldstream.tiles.grid import Tile, TileKey, build_tiles
+
+ProgressFn = Callable[[str, float, str], None]  # (stage, fraction, message)
+WORLD_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class WorldSettings:
+    photo_limits: PhotoLimits = field(default_factory=PhotoLimits)
+    max_side_px: int = 640  # working resolution of the seed frame, longer side
+    tile_size_m: float = 4.0
+    loaded_worlds_cached: int = 4  # LRU of worlds held in memory for streaming and export
+
+
+@dataclass(frozen=True)
+class CreateOptions:
+    generator: str = ""
+    horizontal_fov_degrees: float = 0.0
+    tile_size_m: float = 0.0
+    max_side_px: int = 0
+
+
+@dataclass(frozen=True)
+class LoadedWorld:
+    record: WorldRecord
+    gaussians: Gaussians
+    tiles: dict[TileKey, Tile]
+
+
+def _validate_options(options: CreateOptions, settings: WorldSettings) -> tuple[float, int]:
+    tile_size = options.tile_size_m or settings.tile_size_m
+    if not (np.isfinite(tile_size) and 0.25 <= tile_size <= 1024.0):
+        raise InvalidArgument(
+            "INVALID_TILE_SIZE", f"tile_size_m must be in [0.25, 1024], got {options.tile_size_m}"
+        )
+    max_side = options.max_side_px or settings.max_side_px
+    if not 16 <= max_side <= 4096:
+        raise InvalidArgument(
+            "INVALID_MAX_SIDE", f"max_side_px must be in [16, 4096], got {options.max_side_px}"
+        )
+    return float(tile_size), int(max_side)
+
+
+class Worlds:
+    def __init__(self, store: Store, settings: WorldSettings = WorldSettings()) -> None:
+        self.store = store
+        self.settings = settings
+        self._cache: OrderedDict[str, LoadedWorld] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def get(self, world_id: str) -> WorldRecord:
+        return self.store.catalog.get(world_id)
+
+    def list(self, page_size: int, page_token: str) -> tuple[list[WorldRecord], str]:
+        return self.store.catalog.list(page_size, page_token)
+
+    def delete(self, world_id: str) -> None:
+        self.store.catalog.delete(world_id)
+        with self._cache_lock:
+            self._cache.pop(world_id, None)
+        self.store.files.remove(world_id)
+
+    # -- creation --------------------------------------------------------------------------
+
+    def create(
+        self,
+        photo: bytes,
+        options: CreateOptions = CreateOptions(),
+        world_id: str = "",
+        display_name: str = "",
+        progress: ProgressFn = lambda stage, fraction, message: None,
+    ) -> WorldRecord:
+        # Everything a request can get wrong is checked before the world exists, so bad input
+        # leaves no trace in the catalog.
+        if world_id and not WORLD_ID.match(world_id):
+            raise InvalidArgument(
+                "INVALID_WORLD_ID",
+                "world_id must match [a-z][a-z0-9-]{2,62}",
+                world_id=world_id[:80],
+            )
+        world_id = world_id or f"w-{uuid.uuid4().hex[:12]}"
+        tile_size, max_side = _validate_options(options, self.settings)
+        generator = get_generator(options.generator)
+        progress("decode", 0.05, "decoding the photo")
+        image = decode_photo(
+            photo, self.settings.photo_limits, max_side, options.horizontal_fov_degrees
+        )
+
+        record = self.store.catalog.insert(
+            WorldRecord(
+                id=world_id,
+                display_name=display_name or world_id,
+                state="creating",
+                tile_size_m=tile_size,
+                generator=generator.name,
+            )
+        )
+        try:
+            progress("depth", 0.2, f"estimating depth ({generator.name})")
+            frame, info = generator.seed(image.rgb, image.horizontal_fov_degrees)
+            progress("lift", 0.5, "lifting pixels into Gaussians")
+            gaussians = lift_frame(frame)
+            progress("save", 0.8, f"saving {len(gaussians):,} Gaussians")
+            record = self._save(record, frame, gaussians, info, image.fov_source)
+        except WorldStreamError as exc:
+            self._fail(record, exc.message)
+            raise
+        except Exception as exc:
+            self._fail(record, f"{type(exc).__name__}: {exc}")
+            raise Internal("CREATE_FAILED", f"creating {record.name} failed: {exc}") from exc
+        progress("done", 1.0, f"{record.name} is ready")
+        return record
+
+    def _fail(self, record: WorldRecord, message: str) -> None:
+        self.store.catalog.update(replace(record, state="failed", failure_message=message))
+
+    def _save(
+        self, record, frame: Frame, gaussians: Gaussians, info, fov_source: str
+    ) -> WorldRecord:
+        files = self.store.files
+        frame_sha = files.write_arrays(record.id, "frames/000000", frame.to_arrays())
+        splat_sha = files.write_arrays(record.id, "gaussians", gaussians.to_numpy())
+        lo, hi = gaussians.bounds()
+        record = replace(
+            record,
+            state="ready",
+            splat_count=len(gaussians),
+            frame_count=1,
+            sh_degree=gaussians.sh_degree,
+            bounds_min=tuple(float(v) for v in lo),
+            bounds_max=tuple(float(v) for v in hi),
+            depth_source=info.depth_source,
+            metric=info.metric,
+            median_depth_m=info.median_depth_m,
+            spawn_world_to_camera=tuple(float(v) for v in frame.camera.world_to_camera.ravel()),
+            spawn_fov_y_degrees=frame.camera.fov_y_degrees,
+        )
+        files.write_manifest(
+            record.id,
+            {
+                "manifest_version": MANIFEST_VERSION,
+                "world": record.name,
+                "version": 1,
+                "generator": record.generator,
+                "tile_size_m": record.tile_size_m,
+                "scale": {
+                    "depth_source": info.depth_source,
+                    "metric": info.metric,
+                    "median_depth_m": info.median_depth_m,
+                    "fov_source": fov_source,
+                },
+                "files": {
+                    "gaussians.npz": {"sha256": splat_sha, "count": len(gaussians)},
+                    "frames/000000.npz": {"sha256": frame_sha},
+                },
+            },
+        )
+        # The catalog flips to READY only after every file and the manifest are durable.
+        return self.store.catalog.update(record)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load(self, world_id: str) -> LoadedWorld:
+        """The world's Gaussians and tiles, from an LRU cache or from disk (checksums verified)."""
+        record = self.get(world_id)
+        if record.state != "ready":
+            raise FailedPrecondition(
+                "WORLD_NOT_READY",
+                f"{record.name} is {record.state}",
+                world=record.name,
+                state=record.state,
+            )
+        with self._cache_lock:
+            cached = self._cache.get(world_id)
+            if cached is not None and cached.record.update_time == record.update_time:
+                self._cache.move_to_end(world_id)
+                return cached
+        manifest = self.store.files.read_manifest(world_id)
+        arrays = self.store.files.read_arrays(
+            world_id, "gaussians", manifest["files"]["gaussians.npz"]["sha256"]
+        )
+        gaussians = Gaussians.from_numpy(arrays)
+        tiles = build_tiles(gaussians, record.tile_size_m, version=int(manifest["version"]))
+        loaded = LoadedWorld(record, gaussians, tiles)
+        with self._cache_lock:
+            self._cache[world_id] = loaded
+            while len(self._cache) > self.settings.loaded_worlds_cached:
+                self._cache.popitem(last=False)
+        return loaded
