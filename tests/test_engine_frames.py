@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 import torch
+
 from worldstream.geometry.camera import Camera, look_at
 from worldstream.geometry.engine import (
     WIRE_QUATERNION_ORDER,

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+
 from worldstream.geometry.camera import look_at
 from worldstream.geometry.engine import EngineFrame, camera_from_engine
 from worldstream.geometry.paths import (

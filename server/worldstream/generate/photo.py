@@ -105,7 +105,12 @@ def decode_photo(
             image.load()
             image = ImageOps.exif_transpose(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise InvalidArgument("PHOTO_TOO_MANY_PIXELS", str(exc)) from exc
+        # Pillow's own guard fires in `open` for headers far beyond any sane size.
+        raise InvalidArgument(
+            "PHOTO_TOO_MANY_PIXELS",
+            f"the photo declares more than {limits.max_pixels} pixels ({exc})",
+            limit=limits.max_pixels,
+        ) from exc
     except UnidentifiedImageError as exc:
         raise InvalidArgument(
             "PHOTO_NOT_AN_IMAGE", "the photo is not an image format this server reads"

@@ -1,10 +1,11 @@
 """Fast CPU splatting with numba, tiled like gsplat; the maths is term for term the reference's.
 
 Pipeline: project every Gaussian in parallel (conic, radius, colour, tile rectangle) -> sort the
-visible ones by depth once -> bin them into 16x16 pixel tiles (count, prefix sum, fill; each tile's
-list is then already front to back) -> composite tiles in parallel, each pixel walking its tile's
-list until its transmittance runs out. Tile lists are filled in batches of tiles so that the
-index buffer never holds more than `max_entries` entries, however large the splats are.
+visible ones by depth once and gather them in that order -> bin them into 16x16 pixel tiles (count,
+prefix sum, fill; each tile's list is then already front to back) -> composite tiles in parallel,
+each splat of a tile visiting its footprint's pixels until they run out of transmittance. Tile
+lists are filled in batches of tiles so that the index buffer never holds more than
+`max_entries` entries (int32 ids, int64 offsets), however large the splats are.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def _project(means, quats, log_scales, opacity_logits, sh, degree, w2c, intr, ca
     tan_x, tan_y = 0.5 * width / fx, 0.5 * height / fy
     lim_x_pos, lim_x_neg = (width - cx) / fx + FOV_GUARD * tan_x, cx / fx + FOV_GUARD * tan_x
     lim_y_pos, lim_y_neg = (height - cy) / fy + FOV_GUARD * tan_y, cy / fy + FOV_GUARD * tan_y
-    splats = np.zeros((n, 11), np.float64)
+    splats = np.zeros((n, NCOL), np.float64)
     rects = np.zeros((n, 4), np.int32)
     for i in prange(n):
         mx, my, mz = np.float64(means[i, 0]), np.float64(means[i, 1]), np.float64(means[i, 2])
@@ -168,6 +169,20 @@ def _project(means, quats, log_scales, opacity_logits, sh, degree, w2c, intr, ca
     return splats, rects
 
 
+@njit(cache=True, parallel=True)
+def _gather(splats, rects, order):
+    """Rows `order` of both tables ([M, 11], [M, 4]); numpy's fancy indexing is ~10x slower."""
+    out_s = np.empty((order.size, NCOL))
+    out_r = np.empty((order.size, 4), np.int32)
+    for k in prange(order.size):
+        i = order[k]
+        for c in range(NCOL):
+            out_s[k, c] = splats[i, c]
+        for c in range(4):
+            out_r[k, c] = rects[i, c]
+    return out_s, out_r
+
+
 @njit(cache=True)
 def _count_per_tile(rects, n_tiles, tiles_x):
     counts = np.zeros(n_tiles, np.int64)
@@ -202,8 +217,9 @@ def _footprint(centre, radius, lo, hi):
 
     The ends are found with the very test the reference applies, so ties agree exactly.
     """
+    # One candidate spare at each end in case rounding put floor() on the wrong side.
     first = int(min(max(math.floor(centre - radius - 0.5), lo), hi))
-    last = int(min(max(math.floor(centre + radius - 0.5) + 1.0, lo), hi))
+    last = int(min(max(math.floor(centre + radius - 0.5) + 2.0, lo), hi))
     while first < last and abs(centre - (first + 0.5)) > radius:
         first += 1
     while first < last and abs(centre - (last - 0.5)) > radius:
@@ -294,6 +310,8 @@ def render_cpu(
     width, height = camera.width, camera.height
     if len(gaussians) == 0:
         return empty_result(width, height, bg)
+    if len(gaussians) >= 1 << 31:  # ids are int32, and share an int64 sort key with the depth
+        raise ValueError(f"{len(gaussians)} Gaussians is more than the CPU renderer takes")
     arrays = {k: np.ascontiguousarray(v) for k, v in gaussians.to_numpy().items()}
     degree = min(sh_degree_for(arrays["sh"].shape[1]), MAX_SH_DEGREE)
     intr = np.array([camera.K[0, 0], camera.K[1, 1], camera.K[0, 2], camera.K[1, 2]])
@@ -318,7 +336,7 @@ def render_cpu(
     z32 = splats[visible, DEPTH].astype(np.float32).view(np.uint32).astype(np.int64)
     order = np.sort((z32 << 32) | visible) & 0xFFFFFFFF
     # Gathered into depth order, so tile lists and compositing read memory front to back.
-    splats, rects = splats[order], rects[order]
+    splats, rects = _gather(splats, rects, order)
 
     tiles_x, tiles_y = -(-width // TILE), -(-height // TILE)
     counts = _count_per_tile(rects, tiles_x * tiles_y, tiles_x)  # [tiles]

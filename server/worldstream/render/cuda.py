@@ -67,6 +67,9 @@ class CudaRenderer:
         def dev(t: torch.Tensor) -> torch.Tensor:
             return t.detach().to(self.device, torch.float32)
 
+        def from_numpy(a: np.ndarray) -> torch.Tensor:  # a copy: camera arrays are read-only
+            return torch.from_numpy(np.array(a, dtype=np.float32)).to(self.device)
+
         with torch.no_grad():
             colors, alphas, _ = self._rasterization(
                 means=dev(gaussians.means),
@@ -74,17 +77,15 @@ class CudaRenderer:
                 scales=torch.exp(dev(gaussians.log_scales)),
                 opacities=torch.sigmoid(dev(gaussians.opacity_logits)),
                 colors=dev(gaussians.sh[:, :k]).contiguous(),  # [N, K, 3]
-                viewmats=torch.as_tensor(camera.world_to_camera, dtype=torch.float32)[None].to(
-                    self.device
-                ),  # [1, 4, 4]
-                Ks=torch.as_tensor(camera.K, dtype=torch.float32)[None].to(self.device),
+                viewmats=from_numpy(camera.world_to_camera)[None],  # [1, 4, 4]
+                Ks=from_numpy(camera.K)[None],  # [1, 3, 3]
                 width=width,
                 height=height,
                 near_plane=NEAR_Z,
                 eps2d=LOWPASS,
                 sh_degree=degree,
                 tile_size=TILE,
-                backgrounds=torch.as_tensor(bg, dtype=torch.float32)[None].to(self.device),
+                backgrounds=from_numpy(bg)[None],  # [1, 3]
                 render_mode="RGB+ED",
             )  # [1, H, W, 4], [1, H, W, 1]
         out = colors[0].cpu().numpy()  # [H, W, 4]

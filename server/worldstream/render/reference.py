@@ -12,8 +12,8 @@ The maths, shared with `render.cpu` term for term (constants in `render.types`):
   instead, which adds a faint fringe (alpha <= 0.011 * opacity) outside that square; we cut it so
   that the image does not depend on the tiling.
 - alpha = min(0.99, opacity * exp(-0.5 d^T conic d)), skipped below 1/255; front to back by
-  camera z rounded to float32 (ties keep input order); a pixel stops before the splat that would take its
-  transmittance to 1e-4 or below (as 3DGS and gsplat do).
+  camera z rounded to float32 (ties keep input order); a pixel stops before the splat that
+  would take its transmittance to 1e-4 or below (as 3DGS and gsplat do).
 - Colour from SH up to degree 3 along the world direction camera -> mean, + 0.5, clamped >= 0;
   higher bands are ignored (by every backend). Depth is the camera-space z of the mean.
 """

@@ -1,0 +1,248 @@
+"""The Explore stream over a real channel: tiles for the view, credits, budgets, resume, errors."""
+
+from __future__ import annotations
+
+import queue
+
+import grpc
+import numpy as np
+import pytest
+from skimage import data
+
+from conftest import fresh_server, jpeg_bytes
+from worldstream.cli.commands import spawn_camera
+from worldstream.client import Client, ClientError
+from worldstream.client.walk import HeldTiles
+from worldstream.geometry.camera import look_at
+from worldstream.geometry.engine import EngineFrame, points_from_engine
+from worldstream.tiles import raw
+from worldstream.tiles.chunks import Reassembler
+from worldstream.v1 import worldstream_pb2 as pb
+
+GRPC_DEFAULT_RECEIVE_LIMIT = 4 * 1024 * 1024
+
+
+def drain_until_complete(stream, sequence: int, ack: bool = True, timeout: float = 20.0):
+    """Read until the view `sequence` is complete; returns (responses, payloads by key)."""
+    responses, payloads, assembler = [], {}, Reassembler()
+    while True:
+        response = stream.next(timeout=timeout)
+        assert response is not None, "the stream ended before the view completed"
+        responses.append(response)
+        kind = response.WhichOneof("response")
+        if kind == "tile_chunk":
+            c = response.tile_chunk
+            key = (c.key.x, c.key.y, c.key.z, c.key.lod)
+            payload = assembler.add(key, c.version, c.chunk_index, c.chunk_count, c.data)
+            if payload is not None:
+                payloads[key] = (c.version, payload)
+                if ack:
+                    stream.ack(len(payload))
+        elif kind == "view_status":
+            status = response.view_status
+            if status.sequence == sequence and status.complete:
+                return responses, payloads
+
+
+def test_explore_sends_a_header_then_the_tiles_of_the_view_then_says_it_is_complete(client, world):
+    camera = spawn_camera(world, 160, 120)
+    with client.explore(world.name) as stream:
+        stream.send_view(camera, 0)
+        responses, payloads = drain_until_complete(stream, 0)
+    assert responses[0].WhichOneof("response") == "header"
+    header = responses[0].header
+    assert header.world.name == world.name and header.encoding == pb.TILE_ENCODING_RAW_F32
+    splats = sum(raw.decode(p).count for _, p in payloads.values())
+    # The spawn camera sees the whole photo, so every splat of the world arrives.
+    assert splats == world.splat_count
+    final = responses[-1].view_status
+    assert final.complete and final.pending_tiles == 0 and final.resident_splats == splats
+
+
+def test_streamed_tiles_hold_exactly_the_worlds_splats_in_the_declared_frame(client, world):
+    camera = spawn_camera(world, 160, 120)
+    decoded = {}
+    for frame in (EngineFrame.GLTF, EngineFrame.UNREAL):
+        with client.explore(world.name, frame) as stream:
+            stream.send_view(camera, 0)
+            _, payloads = drain_until_complete(stream, 0)
+        tiles = [raw.decode(p) for _, p in payloads.values()]
+        means = np.concatenate([t.absolute_positions() for t in tiles])
+        decoded[frame] = points_from_engine(means, frame)
+    gltf = decoded[EngineFrame.GLTF]
+    unreal = decoded[EngineFrame.UNREAL]
+    order_a, order_b = np.lexsort(gltf.T), np.lexsort(unreal.T)
+    np.testing.assert_allclose(gltf[order_a], unreal[order_b], atol=1e-4)
+    assert gltf[:, 1].min() >= -1e-3  # nothing below the floor of the prior
+
+
+def test_every_message_stays_under_grpcs_default_receive_limit(tmp_path):
+    # The full 600x400 photo in 64 m tiles: a few tiles of several MB that must be chunked.
+    with fresh_server(tmp_path) as server, Client(server.address) as c:
+        big = c.create_world(jpeg_bytes(data.coffee()), tile_size_m=64.0, max_side_px=640)
+        camera = spawn_camera(big, 160, 120)
+        with c.explore(big.name) as stream:
+            stream.send_view(camera, 0)
+            responses, payloads = drain_until_complete(stream, 0)
+    chunks = [r.tile_chunk for r in responses if r.WhichOneof("response") == "tile_chunk"]
+    assert max(c.chunk_count for c in chunks) > 1 and len(chunks) > len(payloads)
+    assert max(r.ByteSize() for r in responses) < GRPC_DEFAULT_RECEIVE_LIMIT
+    assert sum(raw.decode(p).count for _, p in payloads.values()) == big.splat_count == 240_000
+
+
+def test_a_client_that_never_acks_receives_no_more_than_its_credit_window(client, world):
+    camera = spawn_camera(world, 160, 120)
+    credit = 200_000
+    with client.explore(world.name, credit_bytes=credit) as stream:
+        stream.send_view(camera, 0)
+        received = 0
+        with pytest.raises(queue.Empty):
+            while True:
+                response = stream.next(timeout=1.5)
+                if response.WhichOneof("response") == "tile_chunk":
+                    received += len(response.tile_chunk.data)
+        # The server may overshoot by at most the tile that crossed the window.
+        largest_tile = raw.payload_bytes(world.splat_count, 0)
+        assert 0 < received < credit + largest_tile
+        assert received < raw.payload_bytes(world.splat_count, 0)  # it did stop early
+        # Acks reopen the window and the view completes.
+        stream.ack(received)
+        drain_until_complete(stream, 0)
+
+
+def test_a_reconnecting_client_is_sent_nothing_it_already_holds(client, world):
+    camera = spawn_camera(world, 160, 120)
+    held = HeldTiles()
+    with client.explore(world.name) as stream:
+        stream.send_view(camera, 0)
+        _, payloads = drain_until_complete(stream, 0)
+    for key, (version, payload) in payloads.items():
+        held.put(key, version, raw.decode(payload))
+    # Resume with the whole manifest: header, then completion, and not one tile.
+    with client.explore(world.name, held=held.manifest()) as stream:
+        stream.send_view(camera, 1)
+        responses, again = drain_until_complete(stream, 1)
+    assert again == {}
+    assert responses[0].header.resumed_tiles == len(payloads)
+    # Resume with half of it: exactly the other half comes back.
+    keys = sorted(payloads)
+    half = {k: payloads[k][0] for k in keys[: len(keys) // 2]}
+    with client.explore(world.name, held=half) as stream:
+        stream.send_view(camera, 2)
+        _, rest = drain_until_complete(stream, 2)
+    assert set(rest) == set(keys) - set(half)
+
+
+def test_a_stale_or_unknown_held_tile_is_replaced_or_removed(client, world):
+    camera = spawn_camera(world, 160, 120)
+    with client.explore(world.name) as stream:
+        stream.send_view(camera, 0)
+        _, payloads = drain_until_complete(stream, 0)
+    key = next(iter(payloads))
+    manifest = {k: v for k, (v, _) in payloads.items()}
+    manifest[key] = manifest[key] - 1  # an older version than the server's
+    manifest[(999, 999, 999, 0)] = 1  # a tile the world does not have
+    with client.explore(world.name, held=manifest) as stream:
+        stream.send_view(camera, 1)
+        responses, again = drain_until_complete(stream, 1)
+    assert set(again) == {key}
+    removals = [r.tile_removal for r in responses if r.WhichOneof("response") == "tile_removal"]
+    assert [(r.key.x, r.reason) for r in removals] == [(999, pb.TILE_REMOVAL_REASON_DELETED)]
+
+
+def test_a_small_splat_budget_keeps_the_client_under_it_with_removals(tmp_path, photo):
+    with fresh_server(tmp_path) as server, Client(server.address) as c:
+        w = c.create_world(photo, tile_size_m=1.0)
+        camera = spawn_camera(w, 160, 120)
+        budget = w.splat_count // 2
+        # Close to the backdrop, sliding sideways: each view sees a part of the world.
+        poses = [look_at((x, 1.6, -4.5), (x, 1.6, -6.0)) for x in (-2.5, 0.0, 2.5)]
+        resident, removals = {}, 0
+        with c.explore(w.name, splat_budget=budget) as stream:
+            for i, pose in enumerate(poses):
+                stream.send_view(camera.with_pose(pose), i)
+                responses, payloads = drain_until_complete(stream, i)
+                for r in responses:
+                    if r.WhichOneof("response") == "tile_removal":
+                        k = r.tile_removal.key
+                        assert r.tile_removal.reason == pb.TILE_REMOVAL_REASON_BUDGET
+                        resident.pop((k.x, k.y, k.z, k.lod))
+                        removals += 1
+                for key, (_, payload) in payloads.items():
+                    resident[key] = raw.decode(payload).count
+                assert 0 < sum(resident.values()) <= budget
+    assert removals > 0
+
+
+def test_unknown_world_ends_the_stream_with_not_found(client):
+    with pytest.raises(ClientError) as err:
+        stream = client.explore("worlds/nowhere")
+        stream.next(timeout=10)
+    assert (err.value.code, err.value.reason) == (grpc.StatusCode.NOT_FOUND, "WORLD_NOT_FOUND")
+
+
+def test_a_stream_that_does_not_start_with_start_is_invalid(client, world):
+    requests = iter([pb.ExploreRequest(ack=pb.TileAck(bytes=1))])
+    with pytest.raises(grpc.RpcError) as err:
+        list(client.stub.Explore(requests))
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+@pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        (pb.ExploreStart(world="worlds/x-y-z"), "INVALID_ENGINE_FRAME"),
+        (pb.ExploreStart(world="nope", engine_frame=1), "INVALID_WORLD_NAME"),
+        (
+            pb.ExploreStart(world="worlds/abc", engine_frame=1, splat_budget=-5),
+            "INVALID_SPLAT_BUDGET",
+        ),
+        (
+            pb.ExploreStart(world="worlds/abc", engine_frame=1, credit_bytes=-1),
+            "INVALID_CREDIT_BYTES",
+        ),
+        (
+            pb.ExploreStart(world="worlds/abc", engine_frame=1, encodings=[9]),
+            "NO_SUPPORTED_ENCODING",
+        ),
+    ],
+)
+def test_a_bad_start_gets_a_precise_reason(client, start, reason):
+    from worldstream.client.errors import from_rpc_error
+
+    with pytest.raises(grpc.RpcError) as err:
+        list(client.stub.Explore(iter([pb.ExploreRequest(start=start)])))
+    error = from_rpc_error(err.value)
+    assert (error.code, error.reason) == (grpc.StatusCode.INVALID_ARGUMENT, reason)
+
+
+def test_bad_views_and_a_second_start_are_warnings_and_the_stream_goes_on(client, world):
+    camera = spawn_camera(world, 160, 120)
+    with client.explore(world.name) as stream:
+        nan_view = pb.ExploreRequest(
+            view=pb.ViewUpdate(
+                sequence=7,
+                position=pb.Vec3(x=float("nan")),
+                rotation=pb.Quat(w=1),
+                vertical_fov_degrees=60,
+                viewport_width=10,
+                viewport_height=10,
+            )
+        )
+        stream._requests.put(nan_view)
+        stream._requests.put(pb.ExploreRequest(start=pb.ExploreStart(world=world.name)))
+        stream.send_view(camera, 8)
+        responses, payloads = drain_until_complete(stream, 8)
+    warnings = [r.warning for r in responses if r.WhichOneof("response") == "warning"]
+    assert [w.reason for w in warnings] == ["INVALID_VIEW", "DUPLICATE_START"]
+    assert warnings[0].metadata["sequence"] == "7"
+    assert payloads  # the good view after them was served
+
+
+def test_a_client_vanishing_mid_stream_leaves_the_server_serving(client, world):
+    camera = spawn_camera(world, 160, 120)
+    stream = client.explore(world.name, credit_bytes=100_000)
+    stream.send_view(camera, 0)
+    assert stream.next(timeout=10).WhichOneof("response") == "header"
+    stream.cancel()
+    assert client.get_world(world.name).name == world.name
