@@ -299,3 +299,18 @@ def test_a_photo_smaller_than_max_side_is_not_upscaled():
     image = noise(50, 20)
     photo = decode_photo(encode(image, "PNG"), LIMITS, 100)
     np.testing.assert_array_equal(photo.rgb, np.asarray(image))
+
+
+def test_a_float_greyscale_tiff_keeps_its_gradient():
+    ramp = np.tile(np.linspace(0.0, 1.0, 64, dtype=np.float32), (32, 1))
+    photo = decode_photo(encode(Image.fromarray(ramp, "F"), "TIFF"), LIMITS, 640)
+    assert_rgb8(photo, 32, 64)
+    row = photo.rgb[0, :, 0].astype(int)
+    assert row[0] == 0 and row[-1] == 255 and np.all(np.diff(row) >= 0)
+
+
+def test_a_32_bit_image_with_negative_values_maps_its_range_without_wrapping():
+    values = np.tile(np.linspace(-1000, 1000, 64).astype(np.int32), (32, 1))
+    photo = decode_photo(encode(Image.fromarray(values, "I"), "TIFF"), LIMITS, 640)
+    row = photo.rgb[0, :, 0].astype(int)
+    assert row[0] == 0 and row[-1] == 255 and np.all(np.diff(row) >= 0)

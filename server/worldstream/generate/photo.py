@@ -48,11 +48,13 @@ def _exif_fov(image: Image.Image) -> float | None:
 
 
 def _to_rgb8(image: Image.Image) -> Image.Image:
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        # 16-bit and 32-bit integer greyscale: scale the used range to 8 bits.
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        # 16-bit, 32-bit integer and float greyscale: map the used range onto 8 bits.
         data = np.asarray(image, dtype=np.float64)
-        hi = float(data.max()) or 1.0
-        image = Image.fromarray((data / hi * 255.0).round().astype(np.uint8), "L")
+        finite = data[np.isfinite(data)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        scaled = (np.nan_to_num(data, nan=lo) - lo) / ((hi - lo) or 1.0)
+        image = Image.fromarray((np.clip(scaled, 0.0, 1.0) * 255.0).round().astype(np.uint8), "L")
     if image.mode != "RGB":
         if image.mode in ("RGBA", "LA", "P", "PA"):
             image = image.convert("RGBA")
