@@ -19,7 +19,7 @@ from worldstream.generate import get_generator
 from worldstream.generate.photo import PhotoLimits, decode_photo
 from worldstream.geometry.frame import Frame
 from worldstream.geometry.gaussians import Gaussians
-from worldstream.reconstruct.lift import lift_frame
+from worldstream.reconstruct.lift import lift_new
 from worldstream.store.catalog import WorldRecord
 from worldstream.store.store import Store
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
@@ -125,8 +125,8 @@ class Worlds:
         try:
             progress("depth", 0.2, f"estimating depth ({generator.name})")
             frame, info = generator.seed(image.rgb, image.horizontal_fov_degrees)
-            progress("lift", 0.5, "lifting pixels into Gaussians")
-            gaussians = lift_frame(frame)
+            progress("lift", 0.4, "lifting pixels into Gaussians and fitting their colours")
+            gaussians = lift_new(frame, Gaussians.empty())
             progress("save", 0.8, f"saving {len(gaussians):,} Gaussians")
             record = self._save(record, frame, gaussians, info, image.fov_source)
         except WorldStreamError as exc:
