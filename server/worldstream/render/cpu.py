@@ -35,14 +35,14 @@ from worldstream.render.types import (
     RenderResult,
     background_rgb,
     empty_result,
-    finish,
 )
 
-DEFAULT_MAX_ENTRIES = 1 << 26  # tile-list entries held at once: 256 MiB of int32
+DEFAULT_MAX_ENTRIES = 1 << 24  # tile-list entries held at once: 64 MiB of int32 ids
 
-# Columns of the per-Gaussian splat table.
-U, V, CA, CB, CC, OPACITY, R, G, B, DEPTH, RADIUS = range(11)
-NCOL = 11
+# Columns of the per-Gaussian splat table. POWER_MIN: below this exponent alpha is surely under
+# ALPHA_MIN (a 1e-6 margin keeps the exact test for the borderline), so exp() can be skipped.
+U, V, CA, CB, CC, OPACITY, R, G, B, DEPTH, RADIUS, POWER_MIN = range(12)
+NCOL = 12
 
 
 @njit(cache=True, inline="always")
@@ -114,6 +114,9 @@ def _project(means, quats, log_scales, opacity_logits, sh, degree, w2c, intr, ca
         z = w2c[2, 0] * mx + w2c[2, 1] * my + w2c[2, 2] * mz + w2c[2, 3]
         if not z > NEAR_Z:
             continue
+        opacity = _sigmoid(np.float64(opacity_logits[i]))
+        if not opacity >= ALPHA_MIN:  # alpha <= opacity, so it could never reach a pixel
+            continue
 
         # Rotation from the quaternion (any norm; zero gives the identity), M = R S.
         qw, qx = np.float64(quats[i, 0]), np.float64(quats[i, 1])
@@ -162,7 +165,8 @@ def _project(means, quats, log_scales, opacity_logits, sh, degree, w2c, intr, ca
         row = splats[i]
         row[U], row[V], row[DEPTH], row[RADIUS] = u, v, z, radius
         row[CA], row[CB], row[CC] = c / det, -b / det, a / det
-        row[OPACITY] = _sigmoid(np.float64(opacity_logits[i]))
+        row[OPACITY] = opacity
+        row[POWER_MIN] = math.log(ALPHA_MIN / opacity) - 1e-6
         for ch in range(3):
             row[R + ch] = _sh_channel(sh, i, ch, degree, dx, dy, dz)
         rects[i, 0], rects[i, 1], rects[i, 2], rects[i, 3] = x0, y0, x1, y1
@@ -228,13 +232,14 @@ def _footprint(centre, radius, lo, hi):
 
 
 @njit(cache=True, parallel=True, fastmath=False)
-def _composite(splats, ids, offsets, tiles, tile_lo, width, height, color, depth_sum, trans):
+def _composite(splats, ids, offsets, tiles, tile_lo, bg, out_rgb, out_depth, out_alpha):
     """Front-to-back compositing of the tiles listed in `tiles` (a permutation, for balance).
 
     Splat-major within a tile: each splat visits only the pixels of its footprint, and a
     per-pixel `done` flag reproduces the per-pixel early stop exactly. This avoids testing
     every pixel against every splat of its tile (the cost of the pixel-major loop on CPUs).
     """
+    height, width = out_alpha.shape
     tiles_x = (width + TILE - 1) // TILE
     base = offsets[tile_lo]
     for k in prange(tiles.shape[0]):
@@ -250,7 +255,7 @@ def _composite(splats, ids, offsets, tiles, tile_lo, width, height, color, depth
             u, v, radius = s[U], s[V], s[RADIUS]
             x_first, x_last = _footprint(u, radius, px0, px1)
             y_first, y_last = _footprint(v, radius, py0, py1)
-            ca, cb, cc, opacity = s[CA], s[CB], s[CC], s[OPACITY]
+            ca, cb, cc, opacity, power_min = s[CA], s[CB], s[CC], s[OPACITY], s[POWER_MIN]
             for py in range(y_first, y_last):
                 dy = v - (py + 0.5)
                 ly = py - py0
@@ -260,7 +265,7 @@ def _composite(splats, ids, offsets, tiles, tile_lo, width, height, color, depth
                         continue
                     dx = u - (px + 0.5)
                     power = -0.5 * (ca * dx * dx + cc * dy * dy) - cb * dx * dy
-                    if power > 0.0:
+                    if power > 0.0 or power < power_min:
                         continue
                     alpha = min(ALPHA_MAX, opacity * math.exp(power))
                     if alpha < ALPHA_MIN:
@@ -279,13 +284,16 @@ def _composite(splats, ids, offsets, tiles, tile_lo, width, height, color, depth
                     t[ly, lx] = next_t
             if n_live == 0:
                 break
+        # As types.finish does it, written here to save full-image float64 temporaries.
         for py in range(py0, py1):
             for px in range(px0, px1):
                 ly, lx = py - py0, px - px0
+                t_end = t[ly, lx]
                 for ch in range(3):
-                    color[py, px, ch] = acc[ly, lx, ch]
-                depth_sum[py, px] = acc[ly, lx, 3]
-                trans[py, px] = t[ly, lx]
+                    out_rgb[py, px, ch] = min(max(acc[ly, lx, ch] + t_end * bg[ch], 0.0), 1.0)
+                a = 1.0 - t_end
+                out_depth[py, px] = acc[ly, lx, 3] / a if a > 0.0 else 0.0
+                out_alpha[py, px] = min(max(a, 0.0), 1.0)
 
 
 def _batches(counts: np.ndarray, max_entries: int) -> list[tuple[int, int]]:
@@ -343,16 +351,17 @@ def render_cpu(
     offsets = np.zeros(counts.size + 1, np.int64)
     np.cumsum(counts, out=offsets[1:])
 
-    color = np.zeros((height, width, 3))
-    depth_sum = np.zeros((height, width))
-    trans = np.ones((height, width))
+    # Every pixel belongs to exactly one tile, and every tile is composited once: no init needed.
+    rgb = np.empty((height, width, 3), np.float32)
+    depth = np.empty((height, width), np.float32)
+    alpha = np.empty((height, width), np.float32)
     # Neighbouring tiles cost alike; a fixed shuffle spreads the dense ones over the threads.
     shuffle = np.random.default_rng(0).permutation(counts.size)
     for lo, hi in _batches(counts, max_entries):
         ids = _fill_tiles(rects, offsets, lo, hi, tiles_x)
         tiles = shuffle[(shuffle >= lo) & (shuffle < hi)]
-        _composite(splats, ids, offsets, tiles, lo, width, height, color, depth_sum, trans)
-    return finish(color, depth_sum, trans, bg)
+        _composite(splats, ids, offsets, tiles, lo, bg, rgb, depth, alpha)
+    return RenderResult(rgb=rgb, depth=depth, alpha=alpha)
 
 
 class CpuRenderer:
