@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from worldstream.geometry.camera import Camera
 from worldstream.geometry.gaussians import Gaussians
-from worldstream.render.cpu import CpuRenderer, render_cpu
+from worldstream.render.cpu import CpuRenderer, render_cpu, render_cpu_view
 from worldstream.render.cuda import CudaRenderer, cuda_available
 from worldstream.render.reference import ReferenceRenderer, render_reference
 from worldstream.render.types import Renderer, RenderResult
@@ -25,6 +25,7 @@ __all__ = [
     "get_renderer",
     "render",
     "render_cpu",
+    "render_cpu_view",
     "render_reference",
 ]
 

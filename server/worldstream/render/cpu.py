@@ -314,15 +314,43 @@ def render_cpu(
     background: Sequence[float] = (0.0, 0.0, 0.0),
     max_entries: int = DEFAULT_MAX_ENTRIES,
 ) -> RenderResult:
+    return render_cpu_view(
+        gaussians.to_numpy(),
+        camera.world_to_camera,
+        camera.K,
+        camera.width,
+        camera.height,
+        background,
+        max_entries,
+    )
+
+
+def render_cpu_view(
+    arrays: dict[str, np.ndarray],
+    view: np.ndarray,  # [4, 4] affine: the Gaussians' frame -> OpenCV camera axes
+    K: np.ndarray,  # [3, 3] pixels
+    width: int,
+    height: int,
+    background: Sequence[float] = (0.0, 0.0, 0.0),
+    max_entries: int = DEFAULT_MAX_ENTRIES,
+) -> RenderResult:
+    """Render Gaussian arrays (`Gaussians.to_numpy` keys) in any frame with any invertible view.
+
+    The view may mirror and scale (an engine frame's view of engine-frame Gaussians): the
+    projection of means and covariances and the SH view directions are all linear in it, so the
+    image is the one the world-frame camera sees. `render_cpu` is this with a rigid view.
+    """
     bg = background_rgb(background)
-    width, height = camera.width, camera.height
-    if len(gaussians) == 0:
+    n = arrays["means"].shape[0]
+    if n == 0:
         return empty_result(width, height, bg)
-    if len(gaussians) >= 1 << 31:  # ids are int32, and share an int64 sort key with the depth
-        raise ValueError(f"{len(gaussians)} Gaussians is more than the CPU renderer takes")
-    arrays = {k: np.ascontiguousarray(v) for k, v in gaussians.to_numpy().items()}
+    if n >= 1 << 31:  # ids are int32, and share an int64 sort key with the depth
+        raise ValueError(f"{n} Gaussians is more than the CPU renderer takes")
+    arrays = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}
     degree = min(sh_degree_for(arrays["sh"].shape[1]), MAX_SH_DEGREE)
-    intr = np.array([camera.K[0, 0], camera.K[1, 1], camera.K[0, 2], camera.K[1, 2]])
+    view = np.ascontiguousarray(view, dtype=np.float64)
+    campos = np.linalg.inv(view)[:3, 3]  # the camera centre in the Gaussians' frame
+    intr = np.array([K[0, 0], K[1, 1], K[0, 2], K[1, 2]], dtype=np.float64)
     splats, rects = _project(
         arrays["means"],
         arrays["quats"],
@@ -330,9 +358,9 @@ def render_cpu(
         arrays["opacity_logits"],
         arrays["sh"],
         degree,
-        np.ascontiguousarray(camera.world_to_camera),
+        view,
         intr,
-        np.ascontiguousarray(camera.position),
+        np.ascontiguousarray(campos),
         np.array([width, height], np.int64),
     )  # [N, 11], [N, 4]
     visible = np.flatnonzero(rects[:, 2] > rects[:, 0])  # culled rows keep an empty rectangle
