@@ -223,3 +223,17 @@ def test_the_photo_orientation_and_size_shape_the_world(client):
     world = client.create_world(buffer.getvalue())
     assert world.splat_count == 120 * 200
     assert world.spawn_vertical_fov_degrees > 60  # portrait: taller than it is wide
+
+
+def test_a_loaded_world_remembers_its_seed_frame_and_retrieves_it_for_the_spawn(tmp_path, photo):
+    from worldstream.api.convert import world_to_proto
+    from worldstream.cli.commands import spawn_camera
+    from worldstream.store.store import Store
+    from worldstream.world.worlds import Worlds
+
+    worlds = Worlds(Store(tmp_path))
+    record = worlds.create(photo, world_id="memory-seed")
+    loaded = worlds.load(record.id)
+    assert len(loaded.memory) == 1
+    picked = loaded.memory.retrieve(spawn_camera(world_to_proto(record), 64, 48), k=5)
+    assert [p.frame_id for p in picked] == [0] and picked[0].fraction > 0.9

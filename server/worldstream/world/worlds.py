@@ -23,6 +23,7 @@ from worldstream.reconstruct.lift import lift_new
 from worldstream.store.catalog import WorldRecord
 from worldstream.store.store import Store
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
+from worldstream.world.memory import SpatialMemory
 
 ProgressFn = Callable[[str, float, str], None]  # (stage, fraction, message)
 WORLD_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
@@ -50,6 +51,7 @@ class LoadedWorld:
     record: WorldRecord
     gaussians: Gaussians
     tiles: dict[TileKey, Tile]
+    memory: SpatialMemory  # every Frame the world was made from, for geometry-based retrieval
 
 
 def _validate_options(options: CreateOptions, settings: WorldSettings) -> tuple[float, int]:
@@ -180,6 +182,8 @@ class Worlds:
                     "gaussians.npz": {"sha256": splat_sha, "count": len(gaussians)},
                     "frames/000000.npz": {"sha256": frame_sha},
                 },
+                # Spatial memory, in the order the frames were added.
+                "frames": ["frames/000000"],
             },
         )
         # The catalog flips to READY only after every file and the manifest are durable.
@@ -208,7 +212,11 @@ class Worlds:
         )
         gaussians = Gaussians.from_numpy(arrays)
         tiles = build_tiles(gaussians, record.tile_size_m, version=int(manifest["version"]))
-        loaded = LoadedWorld(record, gaussians, tiles)
+        memory = SpatialMemory()
+        for name in manifest.get("frames", []):
+            sha = manifest["files"][f"{name}.npz"]["sha256"]
+            memory.add(Frame.from_arrays(self.store.files.read_arrays(world_id, name, sha)))
+        loaded = LoadedWorld(record, gaussians, tiles, memory)
         with self._cache_lock:
             self._cache[world_id] = loaded
             while len(self._cache) > self.settings.loaded_worlds_cached:
