@@ -8,20 +8,19 @@ reading. Problems with one message are warnings; only a broken start ends the st
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
 
 import grpc
 
 from worldstream.api import convert
+from worldstream.api.config import ServerConfig
 from worldstream.api.errors import abort
 from worldstream.errors import InvalidArgument, WorldStreamError
 from worldstream.session.explore import ExploreSession, SessionLimits
 from worldstream.tiles.chunks import split
 from worldstream.tiles.encode import encode_tile_raw
 from worldstream.v1 import worldstream_pb2 as pb
-
-if TYPE_CHECKING:
-    from worldstream.api.servicer import WorldStreamServicer
+from worldstream.world.worlds import Worlds
 
 _EOF = object()
 
@@ -33,8 +32,7 @@ def _warning(reason: str, message: str, **metadata: object) -> pb.ExploreRespons
     )
 
 
-def _limits(start: pb.ExploreStart, service: WorldStreamServicer) -> SessionLimits:
-    cfg = service.config
+def _limits(start: pb.ExploreStart, cfg: ServerConfig) -> SessionLimits:
     if start.splat_budget < 0 or start.splat_budget > cfg.max_splat_budget:
         raise InvalidArgument(
             "INVALID_SPLAT_BUDGET",
@@ -72,7 +70,12 @@ async def _read_requests(context: grpc.aio.ServicerContext, queue: asyncio.Queue
         await queue.put(_EOF)
 
 
-async def explore(service: WorldStreamServicer, context: grpc.aio.ServicerContext) -> None:
+async def explore(
+    worlds: Worlds,
+    config: ServerConfig,
+    run_io: Callable[..., Awaitable],
+    context: grpc.aio.ServicerContext,
+) -> None:
     try:
         first = await context.read()
         if first is grpc.aio.EOF:
@@ -82,9 +85,9 @@ async def explore(service: WorldStreamServicer, context: grpc.aio.ServicerContex
         start = first.start
         world_id = convert.world_id_from_name(start.world, "start.world")
         frame = convert.engine_frame(start.engine_frame, "start.engine_frame")
-        limits = _limits(start, service)
+        limits = _limits(start, config)
         manifest = {convert.tile_key(h.key): h.version for h in start.held_tiles}
-        loaded = await service.run_io(service.worlds.load, world_id)
+        loaded = await run_io(worlds.load, world_id)
     except WorldStreamError as exc:
         await abort(context, exc)
         return
@@ -100,7 +103,7 @@ async def explore(service: WorldStreamServicer, context: grpc.aio.ServicerContex
                 encoding=pb.TILE_ENCODING_RAW_F32,
                 splat_budget=limits.splat_budget,
                 credit_bytes=limits.credit_bytes,
-                max_chunk_bytes=service.config.tile_chunk_bytes,
+                max_chunk_bytes=config.tile_chunk_bytes,
                 resumed_tiles=resumed,
                 spawn_position=spawn_position,
                 spawn_rotation=spawn_rotation,
@@ -150,8 +153,8 @@ async def explore(service: WorldStreamServicer, context: grpc.aio.ServicerContex
                     key=convert.tile_key_to_proto(key), reason=pb.TILE_REMOVAL_REASON_BUDGET
                 )
                 await context.write(pb.ExploreResponse(tile_removal=removal))
-            payload = await service.run_io(encode_tile_raw, loaded.gaussians, tile, frame)
-            chunks = split(payload, service.config.tile_chunk_bytes)
+            payload = await run_io(encode_tile_raw, loaded.gaussians, tile, frame)
+            chunks = split(payload, config.tile_chunk_bytes)
             for index, data in enumerate(chunks):
                 chunk = pb.TileChunk(
                     key=convert.tile_key_to_proto(tile.key),

@@ -124,4 +124,4 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
             yield pb.ExportWorldResponse(chunk=chunk)
 
     async def Explore(self, request_iterator, context: grpc.aio.ServicerContext):
-        await explore(self, context)
+        await explore(self.worlds, self.config, self.run_io, context)

@@ -4,6 +4,9 @@ Backends sit behind the `Generator` protocol and are chosen by name. Imports rec
 below, never world/ or up.
 """
 
-from worldstream.generate.base import Generator, generator_names, get_generator
+from worldstream.generate.base import Generator, generator_names, get_generator, register
+from worldstream.generate.prior import PriorGenerator
+
+register(PriorGenerator.name, PriorGenerator)
 
 __all__ = ["Generator", "generator_names", "get_generator"]

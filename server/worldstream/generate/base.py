@@ -58,11 +58,3 @@ def get_generator(name: str = "") -> Generator:
         )
     return _REGISTRY[name]()
 
-
-def _register_builtin() -> None:
-    from worldstream.generate.prior import PriorGenerator
-
-    register(PriorGenerator.name, PriorGenerator)
-
-
-_register_builtin()
