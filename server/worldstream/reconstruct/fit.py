@@ -21,9 +21,9 @@ from worldstream.render import render
 
 @dataclass(frozen=True)
 class ColourFit:
-    iterations: int = 6
+    iterations: int = 10
     """Render-and-correct steps; each costs one render of the world at the frame's camera."""
-    step: float = 0.7
+    step: float = 0.85
     """Damping: 1.0 can oscillate because alpha compositing is not symmetric between neighbours."""
 
 
