@@ -54,4 +54,7 @@ def fit_colours(
         seen = render(scene, frame.camera)
         error = (target - seen.rgb)[pixels]  # [N, 3]
         sh[:, 0, :] += torch.from_numpy((fit.step * error / SH_C0).astype(np.float32))
+        # Renderers clamp colour at 0, so an unclamped fit keeps pushing dark splats further
+        # below it for nothing; and other tools expect colours in [0, 1].
+        sh[:, 0, :].clamp_(-0.5 / SH_C0, 0.5 / SH_C0)
     return fitted
