@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from worldstream.geometry.camera import Camera
+from worldstream.geometry.sh import MAX_SH_DEGREE, SH_C0, SH_C1, SH_C2, SH_C3
 
 if TYPE_CHECKING:
     from worldstream.geometry.gaussians import Gaussians
@@ -69,27 +70,8 @@ QUATERNION_NORM_TOLERANCE: Final = 1e-2
 """An engine quaternion whose norm is further than this from 1 is rejected, not normalised: it is
 more likely garbage (or the wrong component order of a non-rotation) than rounding error."""
 
-MAX_SH_DEGREE: Final = 3  # the 3DGS basis below is written out up to degree 3
 
-# The 3DGS real SH constants and sign conventions (same as gsplat and the reference CUDA code).
-_SH_C0 = 0.28209479177387814
-_SH_C1 = 0.4886025119029199
-_SH_C2 = (
-    1.0925484305920792,
-    -1.0925484305920792,
-    0.31539156525252005,
-    -1.0925484305920792,
-    0.5462742152960396,
-)
-_SH_C3 = (
-    -0.5900435899266435,
-    2.890611442640554,
-    -0.4570457994644658,
-    0.3731763325901154,
-    -0.4570457994644658,
-    1.445305721320277,
-    -0.5900435899266435,
-)
+_SH_C0, _SH_C1, _SH_C2, _SH_C3 = SH_C0, SH_C1, SH_C2, SH_C3
 
 
 class EngineFrame(enum.Enum):

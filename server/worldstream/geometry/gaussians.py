@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-SH_C0 = 0.28209479177387814  # Y_0^0; colour = SH_C0 * dc + 0.5
+from worldstream.geometry.sh import SH_C0  # re-exported: colour = SH_C0 * dc + 0.5
 
 
 def sh_degree_for(coeffs: int) -> int:

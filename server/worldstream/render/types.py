@@ -16,6 +16,9 @@ import numpy as np
 from worldstream.geometry.camera import Camera
 from worldstream.geometry.gaussians import Gaussians
 
+# Bands above MAX_SH_DEGREE are ignored by every backend alike; the constants are geometry's.
+from worldstream.geometry.sh import MAX_SH_DEGREE, SH_C1, SH_C2, SH_C3  # noqa: F401
+
 NEAR_Z = 0.01  # Gaussians whose camera-space z is <= this are skipped (gsplat's near_plane)
 LOWPASS = 0.3  # px^2 added to the 2D covariance diagonal (gsplat's eps2d)
 FOV_GUARD = 0.3  # x/z, y/z clipped to the image plus 30% of the half-FOV tangent before J
@@ -24,28 +27,6 @@ ALPHA_MIN = 1.0 / 255.0  # contributions below this are skipped
 ALPHA_MAX = 0.99  # one splat never makes a pixel fully opaque
 T_MIN = 1e-4  # a pixel stops once its transmittance would fall to this or below
 TILE = 16  # pixels per tile side (gsplat's tile_size)
-MAX_SH_DEGREE = 3  # bands above this are ignored by every backend alike
-
-# Real SH basis constants as used by 3DGS and gsplat, bands 1..3.
-SH_C1 = 0.4886025119029199
-SH_C2 = (
-    1.0925484305920792,
-    -1.0925484305920792,
-    0.31539156525252005,
-    -1.0925484305920792,
-    0.5462742152960396,
-)
-SH_C3 = (
-    -0.5900435899266435,
-    2.890611442640554,
-    -0.4570457994644658,
-    0.3731763325901154,
-    -0.4570457994644658,
-    1.445305721320277,
-    -0.5900435899266435,
-)
-
-
 @dataclass
 class RenderResult:
     rgb: np.ndarray  # [H, W, 3] float32 in [0, 1], composited over the background
