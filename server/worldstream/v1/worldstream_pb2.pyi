@@ -244,20 +244,22 @@ class ExploreRequest(_message.Message):
     def __init__(self, start: _Optional[_Union[ExploreStart, _Mapping]] = ..., view: _Optional[_Union[ViewUpdate, _Mapping]] = ..., ack: _Optional[_Union[TileAck, _Mapping]] = ...) -> None: ...
 
 class ExploreStart(_message.Message):
-    __slots__ = ("world", "engine_frame", "splat_budget", "credit_bytes", "encodings", "held_tiles")
+    __slots__ = ("world", "engine_frame", "splat_budget", "credit_bytes", "encodings", "held_tiles", "colliders")
     WORLD_FIELD_NUMBER: _ClassVar[int]
     ENGINE_FRAME_FIELD_NUMBER: _ClassVar[int]
     SPLAT_BUDGET_FIELD_NUMBER: _ClassVar[int]
     CREDIT_BYTES_FIELD_NUMBER: _ClassVar[int]
     ENCODINGS_FIELD_NUMBER: _ClassVar[int]
     HELD_TILES_FIELD_NUMBER: _ClassVar[int]
+    COLLIDERS_FIELD_NUMBER: _ClassVar[int]
     world: str
     engine_frame: EngineFrame
     splat_budget: int
     credit_bytes: int
     encodings: _containers.RepeatedScalarFieldContainer[TileEncoding]
     held_tiles: _containers.RepeatedCompositeFieldContainer[HeldTile]
-    def __init__(self, world: _Optional[str] = ..., engine_frame: _Optional[_Union[EngineFrame, str]] = ..., splat_budget: _Optional[int] = ..., credit_bytes: _Optional[int] = ..., encodings: _Optional[_Iterable[_Union[TileEncoding, str]]] = ..., held_tiles: _Optional[_Iterable[_Union[HeldTile, _Mapping]]] = ...) -> None: ...
+    colliders: bool
+    def __init__(self, world: _Optional[str] = ..., engine_frame: _Optional[_Union[EngineFrame, str]] = ..., splat_budget: _Optional[int] = ..., credit_bytes: _Optional[int] = ..., encodings: _Optional[_Iterable[_Union[TileEncoding, str]]] = ..., held_tiles: _Optional[_Iterable[_Union[HeldTile, _Mapping]]] = ..., colliders: _Optional[bool] = ...) -> None: ...
 
 class ViewUpdate(_message.Message):
     __slots__ = ("sequence", "position", "rotation", "vertical_fov_degrees", "viewport_width", "viewport_height", "velocity")
@@ -284,20 +286,22 @@ class TileAck(_message.Message):
     def __init__(self, bytes: _Optional[int] = ...) -> None: ...
 
 class ExploreResponse(_message.Message):
-    __slots__ = ("header", "tile_chunk", "tile_removal", "generation", "warning", "view_status")
+    __slots__ = ("header", "tile_chunk", "tile_removal", "generation", "warning", "view_status", "collider_chunk")
     HEADER_FIELD_NUMBER: _ClassVar[int]
     TILE_CHUNK_FIELD_NUMBER: _ClassVar[int]
     TILE_REMOVAL_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
     WARNING_FIELD_NUMBER: _ClassVar[int]
     VIEW_STATUS_FIELD_NUMBER: _ClassVar[int]
+    COLLIDER_CHUNK_FIELD_NUMBER: _ClassVar[int]
     header: ExploreHeader
     tile_chunk: TileChunk
     tile_removal: TileRemoval
     generation: GenerationProgress
     warning: StreamWarning
     view_status: ViewStatus
-    def __init__(self, header: _Optional[_Union[ExploreHeader, _Mapping]] = ..., tile_chunk: _Optional[_Union[TileChunk, _Mapping]] = ..., tile_removal: _Optional[_Union[TileRemoval, _Mapping]] = ..., generation: _Optional[_Union[GenerationProgress, _Mapping]] = ..., warning: _Optional[_Union[StreamWarning, _Mapping]] = ..., view_status: _Optional[_Union[ViewStatus, _Mapping]] = ...) -> None: ...
+    collider_chunk: ColliderChunk
+    def __init__(self, header: _Optional[_Union[ExploreHeader, _Mapping]] = ..., tile_chunk: _Optional[_Union[TileChunk, _Mapping]] = ..., tile_removal: _Optional[_Union[TileRemoval, _Mapping]] = ..., generation: _Optional[_Union[GenerationProgress, _Mapping]] = ..., warning: _Optional[_Union[StreamWarning, _Mapping]] = ..., view_status: _Optional[_Union[ViewStatus, _Mapping]] = ..., collider_chunk: _Optional[_Union[ColliderChunk, _Mapping]] = ...) -> None: ...
 
 class ExploreHeader(_message.Message):
     __slots__ = ("world", "engine_frame", "encoding", "splat_budget", "credit_bytes", "max_chunk_bytes", "resumed_tiles", "spawn_position", "spawn_rotation")
@@ -340,6 +344,24 @@ class TileChunk(_message.Message):
     payload_bytes: int
     data: bytes
     def __init__(self, key: _Optional[_Union[TileKey, _Mapping]] = ..., version: _Optional[int] = ..., encoding: _Optional[_Union[TileEncoding, str]] = ..., chunk_index: _Optional[int] = ..., chunk_count: _Optional[int] = ..., splat_count: _Optional[int] = ..., payload_bytes: _Optional[int] = ..., data: _Optional[bytes] = ...) -> None: ...
+
+class ColliderChunk(_message.Message):
+    __slots__ = ("key", "version", "chunk_index", "chunk_count", "triangle_count", "payload_bytes", "data")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_INDEX_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TRIANGLE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_BYTES_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    key: TileKey
+    version: int
+    chunk_index: int
+    chunk_count: int
+    triangle_count: int
+    payload_bytes: int
+    data: bytes
+    def __init__(self, key: _Optional[_Union[TileKey, _Mapping]] = ..., version: _Optional[int] = ..., chunk_index: _Optional[int] = ..., chunk_count: _Optional[int] = ..., triangle_count: _Optional[int] = ..., payload_bytes: _Optional[int] = ..., data: _Optional[bytes] = ...) -> None: ...
 
 class TileRemoval(_message.Message):
     __slots__ = ("key", "reason")
@@ -397,12 +419,14 @@ class ExportWorldRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., engine_frame: _Optional[_Union[EngineFrame, str]] = ...) -> None: ...
 
 class ExportWorldResponse(_message.Message):
-    __slots__ = ("header", "chunk")
+    __slots__ = ("progress", "header", "chunk")
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
     HEADER_FIELD_NUMBER: _ClassVar[int]
     CHUNK_FIELD_NUMBER: _ClassVar[int]
+    progress: Progress
     header: ExportHeader
     chunk: ExportChunk
-    def __init__(self, header: _Optional[_Union[ExportHeader, _Mapping]] = ..., chunk: _Optional[_Union[ExportChunk, _Mapping]] = ...) -> None: ...
+    def __init__(self, progress: _Optional[_Union[Progress, _Mapping]] = ..., header: _Optional[_Union[ExportHeader, _Mapping]] = ..., chunk: _Optional[_Union[ExportChunk, _Mapping]] = ...) -> None: ...
 
 class ExportHeader(_message.Message):
     __slots__ = ("format", "file_name", "media_type", "total_bytes")
