@@ -56,21 +56,50 @@ def test_ply_export_in_unreal_frame_is_the_same_world_in_centimetres(client, wor
 def test_export_streams_chunks_in_order_no_larger_than_a_mebibyte(client, world):
     request = pb.ExportWorldRequest(name=world.name, format=pb.EXPORT_FORMAT_PLY)
     responses = list(client.stub.ExportWorld(request))
-    assert responses[0].WhichOneof("response") == "header"
-    chunks = [r.chunk for r in responses[1:]]
+    kinds = [r.WhichOneof("response") for r in responses]
+    assert kinds[0] == "progress" and kinds[1] == "header"
+    assert set(kinds[2:]) == {"chunk"}
+    header = responses[1].header
+    chunks = [r.chunk for r in responses[2:]]
     assert all(len(c.data) <= 1024 * 1024 for c in chunks)
     offsets = np.cumsum([0] + [len(c.data) for c in chunks])
     assert [c.offset for c in chunks] == list(offsets[:-1])
-    assert offsets[-1] == responses[0].header.total_bytes
+    assert offsets[-1] == header.total_bytes
 
 
-def test_a_format_this_server_does_not_offer_is_unimplemented_with_its_reason(client, world):
-    with pytest.raises(ClientError) as err:
-        client.export_world(world.name, io.BytesIO(), "spz")
-    assert (err.value.code, err.value.reason) == (
-        grpc.StatusCode.UNIMPLEMENTED,
-        "EXPORT_FORMAT_UNSUPPORTED",
-    )
+@pytest.mark.parametrize(
+    ("fmt", "extension", "magic"),
+    [
+        ("spz", ".spz", b"\x1f\x8b"),
+        ("gltf", ".glb", b"glTF"),
+        ("mesh", ".mesh.glb", b"glTF"),
+        ("collider", ".colliders.glb", b"glTF"),
+    ],
+)
+def test_every_format_exports_through_the_api(client, world, fmt, extension, magic):
+    buffer = io.BytesIO()
+    header = client.export_world(world.name, buffer, fmt)
+    assert header.file_name.endswith(extension)
+    assert buffer.getvalue().startswith(magic) and header.total_bytes == len(buffer.getvalue())
+
+
+def test_an_engine_frame_for_a_format_with_its_own_frame_is_refused(client, world):
+    for fmt in ("spz", "gltf", "mesh", "collider"):
+        with pytest.raises(ClientError) as err:
+            client.export_world(world.name, io.BytesIO(), fmt, frame=EngineFrame.UNITY)
+        assert (err.value.code, err.value.reason) == (
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "FRAME_NOT_APPLICABLE",
+        )
+
+
+def test_an_unknown_export_format_is_an_invalid_argument(client, world):
+    from worldstream.client.errors import from_rpc_error
+
+    with pytest.raises(grpc.RpcError) as err:
+        list(client.stub.ExportWorld(pb.ExportWorldRequest(name=world.name, format=42)))
+    error = from_rpc_error(err.value)
+    assert (error.code, error.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_EXPORT_FORMAT")
 
 
 def test_exporting_an_unknown_world_is_not_found(client):

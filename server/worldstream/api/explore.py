@@ -18,6 +18,7 @@ from worldstream.api.errors import abort
 from worldstream.errors import InvalidArgument, WorldStreamError
 from worldstream.session.explore import ExploreSession, SessionLimits
 from worldstream.tiles.chunks import split
+from worldstream.tiles.collider import encode_collider
 from worldstream.tiles.encode import encode_tile_raw
 from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.world.worlds import Worlds
@@ -88,6 +89,8 @@ async def explore(
         limits = _limits(start, config)
         manifest = {convert.tile_key(h.key): h.version for h in start.held_tiles}
         loaded = await run_io(worlds.load, world_id)
+        # Built on first use for the world (seconds), then read from its cache.
+        colliders = await run_io(worlds.colliders, loaded) if start.colliders else {}
     except WorldStreamError as exc:
         await abort(context, exc)
         return
@@ -168,8 +171,27 @@ async def explore(
                 )
                 await context.write(pb.ExploreResponse(tile_chunk=chunk))
             session.on_sent(tile, len(payload))
+            collider = colliders.get(tile.key)
+            if collider is not None:
+                await _send_collider(context, tile, collider, frame, config.tile_chunk_bytes)
     finally:
         reader.cancel()
+
+
+async def _send_collider(context, tile, collider, frame, max_chunk_bytes: int) -> None:
+    payload = encode_collider(collider.vertices, collider.triangles, tile.box_min, frame)
+    chunks = split(payload, max_chunk_bytes)
+    for index, data in enumerate(chunks):
+        chunk = pb.ColliderChunk(
+            key=convert.tile_key_to_proto(tile.key),
+            version=tile.version,
+            chunk_index=index,
+            chunk_count=len(chunks),
+            triangle_count=len(collider.triangles),
+            payload_bytes=len(payload),
+            data=data,
+        )
+        await context.write(pb.ExploreResponse(collider_chunk=chunk))
 
 
 def _apply(session: ExploreSession, request: pb.ExploreRequest, frame) -> pb.ExploreResponse | None:

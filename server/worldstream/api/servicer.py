@@ -11,15 +11,18 @@ from worldstream.api import convert
 from worldstream.api.config import ServerConfig
 from worldstream.api.errors import streaming, unary
 from worldstream.api.explore import explore
-from worldstream.errors import InvalidArgument, Unimplemented
+from worldstream.errors import InvalidArgument
 from worldstream.geometry.engine import EngineFrame
 from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
-from worldstream.world.export import ply_bytes
 from worldstream.world.worlds import CreateOptions, Worlds
 
-_EXPORTERS = {
-    pb.EXPORT_FORMAT_PLY: (ply_bytes, "ply", "application/x-ply"),
+_FORMATS = {
+    pb.EXPORT_FORMAT_PLY: "ply",
+    pb.EXPORT_FORMAT_SPZ: "spz",
+    pb.EXPORT_FORMAT_GLTF: "gltf",
+    pb.EXPORT_FORMAT_MESH: "mesh",
+    pb.EXPORT_FORMAT_COLLIDER: "collider",
 }
 
 
@@ -90,30 +93,27 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
     @streaming
     async def ExportWorld(self, request: pb.ExportWorldRequest, context):
         world_id = convert.world_id_from_name(request.name)
-        if request.format not in _EXPORTERS:
-            name = (
-                pb.ExportFormat.Name(request.format)
-                if request.format in pb.ExportFormat.values()
-                else str(request.format)
-            )
-            raise Unimplemented(
-                "EXPORT_FORMAT_UNSUPPORTED",
-                f"export format {name} is not offered by this server; it offers PLY",
-                format=name,
+        fmt = _FORMATS.get(request.format)
+        if fmt is None:
+            raise InvalidArgument(
+                "INVALID_EXPORT_FORMAT",
+                f"format must be PLY, SPZ, GLTF, MESH or COLLIDER, got {request.format}",
             )
         frame = (
             EngineFrame.GLTF
             if request.engine_frame == pb.ENGINE_FRAME_UNSPECIFIED
             else convert.engine_frame(request.engine_frame)
         )
-        exporter, extension, media_type = _EXPORTERS[request.format]
-        loaded = await self.run_io(self.worlds.load, world_id)
-        data = await self.run_io(exporter, loaded.gaussians, frame)
+        yield pb.ExportWorldResponse(
+            progress=pb.Progress(stage="prepare", fraction=0.0, message=f"preparing {fmt}")
+        )
+        exported = await self.run_io(self.worlds.export, world_id, fmt, frame)
+        data = exported.data
         yield pb.ExportWorldResponse(
             header=pb.ExportHeader(
                 format=request.format,
-                file_name=f"{world_id}.{extension}",
-                media_type=media_type,
+                file_name=f"{world_id}.{exported.extension}",
+                media_type=exported.media_type,
                 total_bytes=len(data),
             )
         )

@@ -103,6 +103,8 @@ class Client:
         header, done = None, 0
         try:
             for response in self.stub.ExportWorld(request, timeout=self.timeout):
+                if response.HasField("progress"):
+                    continue
                 if response.HasField("header"):
                     header = response.header
                     continue

@@ -17,13 +17,16 @@ import numpy as np
 from worldstream.errors import FailedPrecondition, Internal, InvalidArgument, WorldStreamError
 from worldstream.generate import get_generator
 from worldstream.generate.photo import PhotoLimits, decode_photo
+from worldstream.geometry.engine import EngineFrame
 from worldstream.geometry.frame import Frame
 from worldstream.geometry.gaussians import Gaussians
 from worldstream.reconstruct.lift import lift_new
 from worldstream.store.catalog import WorldRecord
 from worldstream.store.store import Store
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
+from worldstream.world.exports import ExportFile, check_frame, export_file
 from worldstream.world.memory import SpatialMemory
+from worldstream.world.surfaces import Collider, Surfaces
 
 ProgressFn = Callable[[str, float, str], None]  # (stage, fraction, message)
 WORLD_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
@@ -52,6 +55,7 @@ class LoadedWorld:
     gaussians: Gaussians
     tiles: dict[TileKey, Tile]
     memory: SpatialMemory  # every Frame the world was made from, for geometry-based retrieval
+    version: int  # increases whenever the world's Gaussians change
 
 
 def _validate_options(options: CreateOptions, settings: WorldSettings) -> tuple[float, int]:
@@ -72,6 +76,7 @@ class Worlds:
     def __init__(self, store: Store, settings: WorldSettings = WorldSettings()) -> None:
         self.store = store
         self.settings = settings
+        self.surfaces = Surfaces(store.files)
         self._cache: OrderedDict[str, LoadedWorld] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -189,6 +194,31 @@ class Worlds:
         # The catalog flips to READY only after every file and the manifest are durable.
         return self.store.catalog.update(record)
 
+    # -- derived geometry and exports --------------------------------------------------------
+
+    def _frames(self, loaded: LoadedWorld) -> list[Frame]:
+        return [loaded.memory.frame(i) for i in range(len(loaded.memory))]
+
+    def surface(self, loaded: LoadedWorld):
+        """The world's surface mesh (TSDF of its frames), built once and cached on disk."""
+        return self.surfaces.surface(loaded.record.id, loaded.version, self._frames(loaded))
+
+    def colliders(self, loaded: LoadedWorld) -> dict[TileKey, Collider]:
+        return self.surfaces.colliders(
+            loaded.record.id, loaded.version, self._frames(loaded), loaded.record.tile_size_m
+        )
+
+    def export(self, world_id: str, fmt: str, frame: EngineFrame) -> ExportFile:
+        check_frame(fmt, frame)  # before any slow work
+        loaded = self.load(world_id)
+        return export_file(
+            fmt,
+            loaded.gaussians,
+            frame,
+            surface=lambda: self.surface(loaded),
+            colliders=lambda: self.colliders(loaded),
+        )
+
     # -- loading ---------------------------------------------------------------------------
 
     def load(self, world_id: str) -> LoadedWorld:
@@ -216,7 +246,7 @@ class Worlds:
         for name in manifest.get("frames", []):
             sha = manifest["files"][f"{name}.npz"]["sha256"]
             memory.add(Frame.from_arrays(self.store.files.read_arrays(world_id, name, sha)))
-        loaded = LoadedWorld(record, gaussians, tiles, memory)
+        loaded = LoadedWorld(record, gaussians, tiles, memory, int(manifest["version"]))
         with self._cache_lock:
             self._cache[world_id] = loaded
             while len(self._cache) > self.settings.loaded_worlds_cached:
