@@ -7,7 +7,8 @@ Frames are exact renders of `testing.rooms.two_room_scene()` from its four named
 cameras inside both rooms (the same views as tests/test_mesh.py). JIT compilation (or loading it
 from numba's cache) is timed separately on a tiny frame and excluded. Each stage is timed over
 `--runs` runs from scratch and the median reported; memory is the fused volume's block storage
-(`TsdfVolume.nbytes`) and the process's peak RSS at the end.
+(`TsdfVolume.nbytes`) and the process's peak RSS after the first run (later runs only add
+allocator fragmentation).
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - t0, out
 
 
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+
+
 def cpu_name() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -80,10 +85,12 @@ def main() -> None:
 
     warm = TsdfVolume(config)
     jit_s, _ = timed(lambda: warm.integrate(scene.frame(scene.camera("spawn", 32, 24))))
+    rss_start = peak_rss_mib()  # imports (torch among them), the scene and its frames
+    rss_first = rss_start
 
     per_frame: list[list[float]] = [[] for _ in frames]
     totals, marching, cleanup, collide = [], [], [], []
-    for _ in range(args.runs):
+    for run in range(args.runs):
         volume = TsdfVolume(config)
         t_start = time.perf_counter()
         for i, frame in enumerate(frames):
@@ -91,11 +98,14 @@ def main() -> None:
         totals.append(time.perf_counter() - t_start)
         t, raw = timed(lambda v=volume: v.extract_mesh(clean=False))
         marching.append(t)
-        t, mesh = timed(lambda m=raw: clean_mesh(m, config.min_component_area))
+        t, mesh = timed(lambda m=raw: clean_mesh(m, config.min_component_area, config.voxel_size))
         cleanup.append(t)
         t, pieces = timed(lambda m=mesh: colliders(m, args.tile_size, args.budget))
         collide.append(t)
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        if run == 0:
+            rss_first = peak_rss_mib()
+        if run + 1 < args.runs:  # one run's data alive at a time
+            del volume, raw, mesh, pieces
     med = statistics.median
     frame_ms = [1000.0 * med(times) for times in per_frame]
     tri_per_tile = [len(p.faces) for p in pieces.values()]
@@ -130,15 +140,18 @@ def main() -> None:
     )
     print(
         f"| memory | {volume.nbytes / 2**20:.0f} MiB | {volume.block_count:,} blocks, "
-        f"{volume.voxel_count:,} voxels; peak RSS {rss_mib:.0f} MiB |"
+        f"{volume.voxel_count:,} voxels; peak RSS {rss_first:.0f} MiB after one run "
+        f"({rss_start:.0f} MiB before it: imports and frames) |"
     )
     seen = np.concatenate([f.camera.unproject(f.depth)[f.depth > 0] for f in frames])
     extent = seen.max(axis=0) - seen.min(axis=0)
     dense = np.prod(np.ceil(extent / args.voxel))
+    per_voxel = volume.nbytes / max(1, volume.voxel_count)
     print(
         f"\nobserved extent {extent[0]:.1f} x {extent[1]:.1f} x {extent[2]:.1f} m: a dense grid "
-        f"would hold {dense / 1e6:.0f} M voxels ({dense * 24 / 2**20:.0f} MiB at the same 24 "
-        f"bytes per voxel); the blocks hold {volume.voxel_count / dense:.0%} of that."
+        f"would hold {dense / 1e6:.0f} M voxels ({dense * 16 / 2**20:.0f} MiB at the same 16 "
+        f"bytes per voxel); the blocks hold {volume.voxel_count / dense:.0%} of that "
+        f"({per_voxel:.1f} bytes per allocated voxel with keys and growth slack)."
     )
 
 

@@ -246,3 +246,25 @@ def test_a_client_vanishing_mid_stream_leaves_the_server_serving(client, world):
     assert stream.next(timeout=10).WhichOneof("response") == "header"
     stream.cancel()
     assert client.get_world(world.name).name == world.name
+
+
+def test_a_client_that_asks_for_colliders_gets_one_per_streamed_tile_in_its_frame(client, world):
+    from worldstream.tiles.collider import decode_collider
+
+    camera = spawn_camera(world, 160, 120)
+    with client.explore(world.name, EngineFrame.UNREAL, colliders=True) as stream:
+        stream.send_view(camera, 0)
+        responses, payloads = drain_until_complete(stream, 0)
+    pieces, assembler = {}, Reassembler()
+    for r in responses:
+        if r.WhichOneof("response") == "collider_chunk":
+            c = r.collider_chunk
+            key = (c.key.x, c.key.y, c.key.z, c.key.lod)
+            data = assembler.add(key, c.version, c.chunk_index, c.chunk_count, c.data)
+            if data is not None:
+                pieces[key] = decode_collider(data)
+                assert len(pieces[key].triangles) == c.triangle_count <= 2000
+    assert pieces and set(pieces) <= set(payloads)
+    # Centimetres, Z up: the prior's floor (world y = 0) is Unreal z = 0.
+    lowest = min(p.absolute_vertices()[:, 2].min() for p in pieces.values())
+    assert abs(lowest) < 5.0

@@ -53,6 +53,7 @@ def start_request(
     splat_budget: int = 0,
     credit_bytes: int = 0,
     held: dict[tuple[int, int, int, int], int] | None = None,
+    colliders: bool = False,
 ) -> pb.ExploreRequest:
     held_tiles = [
         pb.HeldTile(key=pb.TileKey(x=k[0], y=k[1], z=k[2], lod=k[3]), version=v)
@@ -66,6 +67,7 @@ def start_request(
             credit_bytes=credit_bytes,
             encodings=[pb.TILE_ENCODING_RAW_F32],
             held_tiles=held_tiles,
+            colliders=colliders,
         )
     )
 

@@ -297,17 +297,29 @@ class TsdfVolume:
     def _allocate(self, points: np.ndarray, reach: np.ndarray) -> None:
         """Make sure every block holding a voxel centre within `reach` [N] metres (per axis) of
         `points` [N, 3] exists."""
+        if len(points) == 0:
+            return
         vs, b = self.config.voxel_size, self._b
         r = reach[:, None]  # [N, 1]
         # Voxel index ranges whose centres lie within ±reach of each point, then their blocks.
         lo = np.ceil((points - r) / vs - 0.5).astype(np.int64) // b  # [N, 3]
         hi = np.floor((points + r) / vs - 0.5).astype(np.int64) // b  # [N, 3]
-        span = int(np.max(hi - lo)) + 1 if len(points) else 0
-        keys = []
-        for off in itertools.product(range(span), repeat=3):
-            keys.append(_pack(np.minimum(lo + np.asarray(off, dtype=np.int64), hi)))
-        if not keys:
-            return
+        # Neighbouring pixels mostly need the same block ranges: expand each distinct one once.
+        # A range is (lo relative to the frame's lowest, hi - lo), numbered as one int64.
+        base, size = lo.min(axis=0), hi - lo  # [3], [N, 3]
+        rel = lo - base
+        dims = [int(x) + 1 for x in rel.max(axis=0)] + [int(size.max()) + 1] * 3
+        if math.prod(dims) < 2**62:
+            code = np.ravel_multi_index(np.concatenate([rel, size], axis=1).T, dims)  # [N]
+            _, first = np.unique(code, return_index=True)
+        else:  # a frame spanning ~10^5 blocks per axis: rows instead
+            _, first = np.unique(np.concatenate([lo, hi], axis=1), axis=0, return_index=True)
+        lo, hi = lo[first], hi[first]  # [M, 3]
+        span = int(np.max(hi - lo)) + 1
+        keys = [
+            _pack(np.minimum(lo + np.asarray(off, dtype=np.int64), hi))
+            for off in itertools.product(range(span), repeat=3)
+        ]
         wanted = np.unique(np.concatenate(keys))  # [M]
         pos = np.searchsorted(self._keys, wanted)
         known = pos < len(self._keys)
@@ -554,7 +566,9 @@ def clean_arrays(
     return vertices[used], inverse.reshape(-1, 3), rgba[used]
 
 
-def clean_mesh(mesh: trimesh.Trimesh, min_component_area: float = 0.0) -> trimesh.Trimesh:
+def clean_mesh(
+    mesh: trimesh.Trimesh, min_component_area: float = 0.0, voxel_size: float | None = None
+) -> trimesh.Trimesh:
     """`clean_arrays` on a vertex-coloured trimesh, as a new mesh."""
     rgba = np.asarray(mesh.visual.vertex_colors, dtype=np.uint8)
     vertices, faces, rgba = clean_arrays(
@@ -562,6 +576,7 @@ def clean_mesh(mesh: trimesh.Trimesh, min_component_area: float = 0.0) -> trimes
         np.asarray(mesh.faces, dtype=np.int64),
         rgba,
         min_component_area,
+        voxel_size,
     )
     if len(faces) == 0:
         return _empty_mesh()
