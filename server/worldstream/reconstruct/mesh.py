@@ -88,13 +88,23 @@ class TsdfConfig:
         for name, value in positive.items():
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"TsdfConfig.{name} must be finite and positive, got {value}")
-        if self.block_voxels < 2 or self.chunk_voxels % self.block_voxels != 0:
+        non_negative = {
+            "min_confidence": self.min_confidence,
+            "depth_edge": self.depth_edge,
+            "min_component_area": self.min_component_area,
+        }
+        for name, value in non_negative.items():
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"TsdfConfig.{name} must be finite and >= 0, got {value}")
+        if (
+            self.block_voxels < 2
+            or self.chunk_voxels < self.block_voxels
+            or self.chunk_voxels % self.block_voxels != 0
+        ):
             raise ValueError(
                 "TsdfConfig.block_voxels must be >= 2 and divide chunk_voxels, got "
                 f"{self.block_voxels} and {self.chunk_voxels}"
             )
-        if not (math.isfinite(self.min_component_area) and self.min_component_area >= 0):
-            raise ValueError("TsdfConfig.min_component_area must be finite and >= 0")
 
     @property
     def truncation(self) -> float:
@@ -521,18 +531,21 @@ def clean_arrays(
     float rows. Without it, coincident means bitwise equal."""
     if len(faces) == 0:
         return vertices[:0], faces, rgba[:0]
-    if voxel_size is not None:
+    lattice_keys = (
+        voxel_size is not None and float(np.abs(vertices).max()) / voxel_size < (1 << 19) - 2
+    )
+    if lattice_keys:
         lattice = vertices / voxel_size - 0.5  # [V, 3] voxel-index coordinates
         base = np.floor(lattice + 1e-6)  # [V, 3] lower end of the edge (snap exact hits)
         axis = np.argmax(lattice - base > 2e-6, axis=1)  # [V] 0 for a vertex on a voxel centre
         del lattice
-        cell = base.astype(np.int64) + (1 << 19)  # ±2^19 voxels per axis: ±10 km at 2 cm
+        cell = base.astype(np.int64) + (1 << 19)  # ±2^19 voxels per axis (±10 km at 2 cm)
         del base
         key = (((cell[:, 0] << 20) | cell[:, 1]) << 20 | cell[:, 2]) << 2 | axis  # [V]
         del cell, axis
         _, first, remap = np.unique(key, return_index=True, return_inverse=True)
         del key
-    else:
+    else:  # no lattice, or a mesh beyond the key's reach: merge bitwise-equal rows
         _, first, remap = np.unique(vertices, axis=0, return_index=True, return_inverse=True)
     vertices, rgba = vertices[first], rgba[first]
     faces = remap.reshape(-1)[faces]  # [F, 3]
