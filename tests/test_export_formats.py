@@ -427,3 +427,22 @@ def test_the_validator_run_fails_on_a_glb_with_a_real_error(tmp_path: Path) -> N
 
     code, _, summary = run_validator(edited_glb(glb, misname_a_coefficient), tmp_path)
     assert code == 1, summary
+
+
+def test_the_validator_finds_no_errors_at_all_in_the_mesh_and_collider_glbs(tmp_path: Path) -> None:
+    from worldstream.reconstruct.colliders import colliders
+    from worldstream.reconstruct.mesh import surface_mesh
+    from worldstream.testing.rooms import two_room_scene
+    from worldstream.world.exports import collider_glb, mesh_glb
+    from worldstream.world.surfaces import Collider
+
+    scene = two_room_scene()
+    mesh = surface_mesh([scene.frame(scene.camera("spawn", 96, 72))])
+    pieces = {
+        k: Collider(np.asarray(m.vertices, np.float32), np.asarray(m.faces, np.int32))
+        for k, m in colliders(mesh, 4.0, 500).items()
+    }
+    for name, glb in (("mesh", mesh_glb(mesh)), ("collider", collider_glb(pieces))):
+        code, report, summary = run_validator(glb, tmp_path)
+        assert code == 0 and report["issues"]["numErrors"] == 0, (name, summary)
+        assert report["issues"]["numWarnings"] == 0, (name, report["issues"]["messages"])

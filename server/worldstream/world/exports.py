@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import trimesh
 
 from worldstream.errors import FailedPrecondition, InvalidArgument
@@ -38,7 +39,14 @@ def check_frame(fmt: str, frame: EngineFrame) -> None:
 
 
 def mesh_glb(mesh: trimesh.Trimesh) -> bytes:
-    return trimesh.Scene({"surface": mesh}).export(file_type="glb")
+    """The surface with vertex colours. glTF's COLOR_0 is linear; the fused colours are sRGB."""
+    srgb = np.asarray(mesh.visual.vertex_colors, dtype=np.float64)[:, :3] / 255.0
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    rgba = np.concatenate(
+        [np.round(linear * 255.0), np.full((len(linear), 1), 255.0)], axis=1
+    ).astype(np.uint8)
+    copy = trimesh.Trimesh(mesh.vertices, mesh.faces, vertex_colors=rgba, process=False)
+    return trimesh.Scene({"surface": copy}).export(file_type="glb")
 
 
 def collider_glb(colliders: dict) -> bytes:
