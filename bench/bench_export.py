@@ -31,8 +31,8 @@ import numpy as np
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 from worldstream.geometry.gaussians import Gaussians
-from worldstream.world.export import ply_bytes
 from worldstream.world.export_gltf import gltf_bytes
+from worldstream.world.export_ply import ply_bytes
 from worldstream.world.export_spz import spz_bytes
 
 FORMATS: dict[str, Callable[[Gaussians], bytes]] = {

@@ -34,7 +34,7 @@ from worldstream.store.store import Store
 from worldstream.tiles import raw
 from worldstream.tiles.chunks import Reassembler
 from worldstream.tiles.encode import encode_tile_raw
-from worldstream.world.export import ply_bytes
+from worldstream.world.export_ply import ply_bytes
 from worldstream.world.worlds import Worlds
 
 

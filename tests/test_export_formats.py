@@ -20,7 +20,6 @@ from plyfile import PlyData
 from worldstream.geometry.engine import EngineFrame, quat_wxyz_to_matrix, sh_basis
 from worldstream.geometry.gaussians import SH_C0, Gaussians
 from worldstream.world import export_spz
-from worldstream.world.export import ply_bytes
 from worldstream.world.export_gltf import (
     COLOR_SPACE,
     EXTENSION,
@@ -31,6 +30,7 @@ from worldstream.world.export_gltf import (
     gltf_bytes,
     sh_semantic,
 )
+from worldstream.world.export_ply import ply_bytes
 from worldstream.world.export_spz import gltf_to_spz_frame, spz_bytes
 
 ROOT = Path(__file__).resolve().parents[1]

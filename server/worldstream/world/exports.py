@@ -10,8 +10,8 @@ import trimesh
 
 from worldstream.errors import FailedPrecondition, InvalidArgument
 from worldstream.geometry.engine import EngineFrame
-from worldstream.world.export import ply_bytes
 from worldstream.world.export_gltf import gltf_bytes
+from worldstream.world.export_ply import ply_bytes
 from worldstream.world.export_spz import spz_bytes
 from worldstream.world.surfaces import Collider
 

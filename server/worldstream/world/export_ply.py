@@ -1,4 +1,4 @@
-"""Exporting a world as a file. PLY (the INRIA 3DGS layout) today; SPZ, glTF and meshes follow.
+"""PLY export: the INRIA 3DGS layout, the format most splat tools read.
 
 The INRIA layout: float32 vertex properties x y z, nx ny nz (zero), f_dc_0..2, f_rest_* (for SH
 degree > 0, channel-major: all of R's higher coefficients, then G's, then B's), opacity (logit),
