@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from worldstream.geometry.camera import Camera
-from worldstream.session.priority import visible_tiles
+from worldstream.session.priority import TileBoxes, visible_tiles
 from worldstream.tiles.grid import Tile, TileKey
 
 
@@ -37,6 +37,7 @@ class ExploreSession:
     sequence: int = -1
     _needed: list[Tile] = field(default_factory=list)
     _reported: tuple[int, bool] | None = None
+    _boxes: TileBoxes | None = None
 
     @classmethod
     def resume(
@@ -69,7 +70,9 @@ class ExploreSession:
 
     def set_view(self, camera: Camera, sequence: int) -> None:
         self.sequence = sequence
-        ordered = visible_tiles(camera, list(self.tiles.values()), self.frustum_margin)
+        if self._boxes is None:
+            self._boxes = TileBoxes(list(self.tiles.values()))
+        ordered = visible_tiles(camera, self._boxes, self.frustum_margin)
         needed, total = [], 0
         for tile in ordered:
             if total + tile.splat_count > self.limits.splat_budget and needed:

@@ -37,8 +37,16 @@ def box_in_frustum(camera: Camera, box_min: np.ndarray, box_max: np.ndarray, mar
     return not outside
 
 
-def visible_tiles(camera: Camera, tiles: list[Tile], margin: float) -> list[Tile]:
-    """Tiles in the view frustum, ordered by (1 - cos angle) x distance, then by key."""
+def _score(distance, cosine, inside):
+    # The tile around the camera scores 0; the 1e-3 x distance term breaks ties between tiles
+    # straight ahead in favour of the nearer one. Rounded so that float noise cannot reorder
+    # tiles that are symmetric about the view: exact ties fall back to the key order.
+    score = np.where(inside, 0.0, (1.0 - cosine) * distance + 1e-3 * distance)
+    return np.round(score, 9)
+
+
+def visible_tiles_reference(camera: Camera, tiles: list[Tile], margin: float) -> list[Tile]:
+    """The readable version: one tile at a time. `visible_tiles` must agree with it."""
     position, forward = camera.position, camera.forward
     scored = []
     for tile in tiles:
@@ -48,9 +56,48 @@ def visible_tiles(camera: Camera, tiles: list[Tile], margin: float) -> list[Tile
         offset = tile.center - position
         distance = float(np.linalg.norm(offset))
         cosine = float(offset @ forward / distance) if distance > 0 else 1.0
-        # The tile around the camera scores 0; the + distance term breaks ties between tiles
-        # straight ahead in favour of the nearer one.
-        score = 0.0 if inside else (1.0 - cosine) * distance + 1e-3 * distance
-        scored.append((score, tile.key, tile))
+        scored.append((float(_score(distance, cosine, inside)), tile.key, tile))
     scored.sort(key=lambda s: (s[0], s[1]))
     return [s[2] for s in scored]
+
+
+class TileBoxes:
+    """A world's tiles as arrays, built once per session, so a view costs a few array operations
+    however many tiles the world has."""
+
+    def __init__(self, tiles: list[Tile]) -> None:
+        self.tiles = sorted(tiles, key=lambda t: t.key)  # index order is key order
+        count = len(self.tiles)
+        self.box_min = np.array([t.box_min for t in self.tiles]).reshape(count, 3)  # [M, 3]
+        self.box_max = np.array([t.box_max for t in self.tiles]).reshape(count, 3)  # [M, 3]
+
+
+def visible_tiles(camera: Camera, boxes: TileBoxes, margin: float) -> list[Tile]:
+    """Tiles in the view frustum, ordered by (1 - cos angle) x distance, then by key."""
+    if not boxes.tiles:
+        return []
+    position, forward = camera.position, camera.forward
+    inside = np.all((position >= boxes.box_min) & (position < boxes.box_max), axis=1)  # [M]
+    lo, hi = boxes.box_min - margin, boxes.box_max + margin
+    bits = np.array([[i >> 2 & 1, i >> 1 & 1, i & 1] for i in range(8)], dtype=bool)  # [8, 3]
+    corners = np.where(bits[None], hi[:, None, :], lo[:, None, :])  # [M, 8, 3]
+    cam = camera.to_camera(corners.reshape(-1, 3)).reshape(-1, 8, 3)
+    x, y, z = cam[..., 0], cam[..., 1], cam[..., 2]
+    K = camera.K
+    left, right = -K[0, 2] / K[0, 0], (camera.width - K[0, 2]) / K[0, 0]
+    top, bottom = -K[1, 2] / K[1, 1], (camera.height - K[1, 2]) / K[1, 1]
+    outside = (
+        np.all(z < NEAR_M, axis=1)
+        | np.all(x < left * z, axis=1)
+        | np.all(x > right * z, axis=1)
+        | np.all(y < top * z, axis=1)
+        | np.all(y > bottom * z, axis=1)
+    )
+    keep = np.flatnonzero(inside | ~outside)
+    offsets = 0.5 * (boxes.box_min[keep] + boxes.box_max[keep]) - position  # [K, 3]
+    distance = np.linalg.norm(offsets, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cosine = np.where(distance > 0, offsets @ forward / distance, 1.0)
+    score = _score(distance, cosine, inside[keep])
+    order = keep[np.lexsort((keep, score))]  # score first, then index = key order
+    return [boxes.tiles[i] for i in order]
