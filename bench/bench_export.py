@@ -27,6 +27,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
+from machine import cpu_name  # bench/ is on sys.path when a bench runs as a script
 
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
@@ -69,16 +70,6 @@ def timed(fn: Callable[[], bytes], runs: int) -> tuple[float, int]:
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times), size
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def table(n: int, sh_degree: int, runs: int) -> list[str]:
