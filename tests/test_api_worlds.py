@@ -51,7 +51,8 @@ def test_create_world_streams_progress_then_the_ready_world(shared_server, photo
     assert world.name.startswith("worlds/") and world.display_name == "cup"
     assert world.state == pb.WORLD_STATE_READY
     assert world.splat_count == 240 * 160
-    assert world.scale.depth_source == "prior:floor-and-backdrop" and not world.scale.metric
+    # The default classic backend: coffee is a close-up with no room, so the layout falls back.
+    assert world.scale.depth_source == "layout:ground-plane" and not world.scale.metric
     assert world.bounds_min.y < world.bounds_max.y
 
 

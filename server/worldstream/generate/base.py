@@ -1,46 +1,82 @@
-"""The Generator protocol and the registry of backends."""
+"""The Generator protocol, the world a generator extends, and the registry of backends."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
 from worldstream.errors import InvalidArgument
+from worldstream.geometry.camera import Camera
 from worldstream.geometry.frame import Frame
+from worldstream.render import RenderResult
+
+# A world plane n·X + d = 0 (world frame, unit n facing the free space the camera stood in).
+WorldPlane = tuple[np.ndarray, float]
 
 
 @dataclass(frozen=True)
 class SeedInfo:
     """How a seed Frame got its depth and scale; recorded in the world's manifest."""
 
-    depth_source: str  # e.g. "prior:floor-and-backdrop"
+    depth_source: str  # e.g. "layout:manhattan-room"
     metric: bool  # whether the depth is metric
     median_depth_m: float  # median depth of the photo, metres
+    layout: list[WorldPlane] = field(default_factory=list)  # floor, walls, ceiling: world frame
+    notes: list[str] = field(default_factory=list)  # assumptions made, for the manifest
+
+
+class WorldMemory(Protocol):
+    """What `extend` may ask of the world it grows (world/ implements it)."""
+
+    @property
+    def layout(self) -> Sequence[WorldPlane]: ...
+
+    def render(self, camera: Camera) -> RenderResult:
+        """The world as it stands, seen from `camera`."""
+        ...
+
+    def retrieve(self, camera: Camera) -> list[Frame]:
+        """The few past frames that best cover `camera` (geometry-based retrieval)."""
+        ...
+
+    def add(self, frame: Frame) -> None:
+        """Reconstruct `frame` into the world, so the next camera sees what it added."""
+        ...
 
 
 class Generator(Protocol):
     """A Stage 1 backend.
 
-    `seed` turns the photo into Frame 0. The camera-driven `extend(memory, cameras)` of
-    DESIGN.md joins this protocol with the first backend that can generate unseen views.
+    `seed` turns the photo into Frame 0; `camera`, when given, places the photo's camera (its
+    intrinsics and pose) instead of the backend's own choice. `extend` generates a Frame for each
+    camera in turn, adding each to `memory` before the next, so later cameras continue earlier
+    ones; it returns the Frames in order.
     """
 
     name: str
 
     def seed(
-        self, image: np.ndarray, horizontal_fov_degrees: float
+        self, image: np.ndarray, horizontal_fov_degrees: float, camera: Camera | None = None
     ) -> tuple[Frame, SeedInfo]:  # image: [H, W, 3] uint8
         ...
 
-
-_REGISTRY: dict[str, Callable[[], Generator]] = {}
-DEFAULT_GENERATOR = "prior"
+    def extend(self, memory: WorldMemory, cameras: Sequence[Camera]) -> list[Frame]: ...
 
 
-def register(name: str, factory: Callable[[], Generator]) -> None:
+@dataclass(frozen=True)
+class GeneratorOptions:
+    depth_model: str = ""  # path to an ONNX monocular depth model; "" = the backend's default
+    depth_kind: str = "auto"  # "auto" | "metric" | "relative" | "inverse"
+
+
+_REGISTRY: dict[str, Callable[[GeneratorOptions], Generator]] = {}
+DEFAULT_GENERATOR = "classic"
+
+
+def register(name: str, factory: Callable[[GeneratorOptions], Generator]) -> None:
     _REGISTRY[name] = factory
 
 
@@ -48,7 +84,7 @@ def generator_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get_generator(name: str = "") -> Generator:
+def get_generator(name: str = "", options: GeneratorOptions | None = None) -> Generator:
     name = name or DEFAULT_GENERATOR
     if name not in _REGISTRY:
         raise InvalidArgument(
@@ -56,5 +92,4 @@ def get_generator(name: str = "") -> Generator:
             f"no generator named {name!r}; this server has {', '.join(generator_names())}",
             generator=name,
         )
-    return _REGISTRY[name]()
-
+    return _REGISTRY[name](options or GeneratorOptions())

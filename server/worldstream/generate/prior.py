@@ -1,45 +1,26 @@
-"""The `prior` backend: the photo's pixels placed at a fixed geometric depth prior.
+"""The `prior` depth: a floor 1.6 m below a level camera and a backdrop 6 m ahead.
 
-This is the simplest honest seed, standing in until the `classic` backend (layout estimation,
-inpainting of unseen views) lands: no learned depth, no new content. The prior is a camera
-1.6 m above a floor plane, looking level, with a backdrop plane 6 m ahead; every pixel takes
-the nearer of the two. The world's scale is therefore an assumption, recorded as non-metric.
+The simplest honest depth: it knows nothing of the photo. The `prior` backend is the classic
+generator with this estimator instead of the layout prior; it is kept as a fast, predictable
+baseline (tests, benchmarks) and as what the layout prior's gains are measured against. The
+world's scale is an assumption, recorded as non-metric.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from worldstream.generate.base import SeedInfo
-from worldstream.geometry.camera import Camera, intrinsics_from_fov
-from worldstream.geometry.frame import Frame
+from worldstream.generate.depth.base import ASSUMED_EYE_HEIGHT_M, DepthEstimate, Plane
+from worldstream.geometry.camera import Camera
 
-EYE_HEIGHT_M = 1.6
+EYE_HEIGHT_M = ASSUMED_EYE_HEIGHT_M
 BACKDROP_M = 6.0
-
-# Camera at (0, EYE_HEIGHT_M, 0) looking along world -Z (glTF's forward), +Y up. Rows are the
-# OpenCV camera axes in world coordinates: x right = +X, y down = -Y, z forward = -Z.
-SEED_WORLD_TO_CAMERA = np.array(
-    [
-        [1.0, 0.0, 0.0, 0.0],
-        [0.0, -1.0, 0.0, EYE_HEIGHT_M],
-        [0.0, 0.0, -1.0, 0.0],
-        [0.0, 0.0, 0.0, 1.0],
-    ]
-)
-
-
-def seed_camera(width: int, height: int, horizontal_fov_degrees: float) -> Camera:
-    fov_y = np.degrees(
-        2 * np.arctan(np.tan(np.radians(horizontal_fov_degrees) / 2) * height / width)
-    )
-    return Camera(
-        intrinsics_from_fov(float(fov_y), width, height), SEED_WORLD_TO_CAMERA, width, height
-    )
+SOURCE = "prior:floor-and-backdrop"
 
 
 def floor_and_backdrop_depth(camera: Camera) -> np.ndarray:
-    """Depth [H, W] where each pixel's ray meets the floor or the backdrop, whichever is nearer."""
+    """Depth [H, W] where each pixel's ray meets the floor or the backdrop, whichever is nearer,
+    for a level camera (camera y points straight down)."""
     rays = camera.pixel_rays()  # [H, W, 3], z = 1, so depth equals the ray parameter
     down = rays[..., 1]
     with np.errstate(divide="ignore"):
@@ -47,15 +28,22 @@ def floor_and_backdrop_depth(camera: Camera) -> np.ndarray:
     return np.minimum(floor, BACKDROP_M).astype(np.float32)
 
 
-class PriorGenerator:
+class FloorBackdropDepth:
     name = "prior"
 
-    def seed(self, image: np.ndarray, horizontal_fov_degrees: float) -> tuple[Frame, SeedInfo]:
-        height, width = image.shape[:2]
-        camera = seed_camera(width, height, horizontal_fov_degrees)
+    def estimate(self, rgb: np.ndarray, camera: Camera) -> DepthEstimate:
         depth = floor_and_backdrop_depth(camera)
-        # A prior knows nothing of the photo: confidence is uniformly low.
-        confidence = np.full(depth.shape, 0.25, dtype=np.float32)
-        frame = Frame(np.ascontiguousarray(image, dtype=np.uint8), depth, camera, confidence)
-        info = SeedInfo("prior:floor-and-backdrop", False, float(np.median(depth)))
-        return frame, info
+        floor = Plane(np.array([0.0, -1.0, 0.0]), EYE_HEIGHT_M, "floor")
+        backdrop = Plane(np.array([0.0, 0.0, -1.0]), BACKDROP_M, "backdrop")
+        labels = np.where(depth < BACKDROP_M, 0, 1).astype(np.int16)
+        return DepthEstimate(
+            depth=depth,
+            metric=False,
+            source=SOURCE,
+            # A prior knows nothing of the photo: confidence is uniformly low.
+            confidence=np.full(depth.shape, 0.25, dtype=np.float32),
+            planes=[floor, backdrop],
+            labels=labels,
+            up=np.array([0.0, -1.0, 0.0]),
+            notes=[f"level camera {EYE_HEIGHT_M} m above a floor, backdrop at {BACKDROP_M} m"],
+        )

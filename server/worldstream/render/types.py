@@ -27,6 +27,8 @@ ALPHA_MIN = 1.0 / 255.0  # contributions below this are skipped
 ALPHA_MAX = 0.99  # one splat never makes a pixel fully opaque
 T_MIN = 1e-4  # a pixel stops once its transmittance would fall to this or below
 TILE = 16  # pixels per tile side (gsplat's tile_size)
+
+
 @dataclass
 class RenderResult:
     rgb: np.ndarray  # [H, W, 3] float32 in [0, 1], composited over the background

@@ -34,8 +34,14 @@ class Tile:
         return 0.5 * (self.box_min + self.box_max)
 
 
-def build_tiles(gaussians: Gaussians, tile_size: float, version: int) -> dict[TileKey, Tile]:
-    """Assign every Gaussian to the cell holding its mean. One LOD (0) until LOD building lands."""
+def build_tiles(
+    gaussians: Gaussians, tile_size: float, version: int | np.ndarray
+) -> dict[TileKey, Tile]:
+    """Assign every Gaussian to the cell holding its mean. One LOD (0) until LOD building lands.
+
+    `version` is the world version, or [N] the version that added each Gaussian: a tile's version
+    is the newest of its Gaussians', so it changes exactly when the tile's content does.
+    """
     if tile_size <= 0:
         raise ValueError("tile_size must be positive")
     means = gaussians.means.detach().cpu().numpy().astype(np.float64)
@@ -49,5 +55,7 @@ def build_tiles(gaussians: Gaussians, tile_size: float, version: int) -> dict[Ti
     for i, cell in enumerate(unique):
         key = TileKey(int(cell[0]), int(cell[1]), int(cell[2]), 0)
         lo = cell.astype(np.float64) * tile_size
-        tiles[key] = Tile(key, version, order[bounds[i] : bounds[i + 1]], lo, lo + tile_size)
+        rows = order[bounds[i] : bounds[i + 1]]
+        tile_version = int(version) if np.isscalar(version) else int(np.max(version[rows]))
+        tiles[key] = Tile(key, tile_version, rows, lo, lo + tile_size)
     return tiles

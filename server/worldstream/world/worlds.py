@@ -16,21 +16,26 @@ import numpy as np
 
 from worldstream.errors import FailedPrecondition, Internal, InvalidArgument, WorldStreamError
 from worldstream.generate import get_generator
+from worldstream.generate.base import GeneratorOptions, SeedInfo, WorldPlane
 from worldstream.generate.photo import PhotoLimits, decode_photo
+from worldstream.geometry.camera import Camera
 from worldstream.geometry.engine import EngineFrame
 from worldstream.geometry.frame import Frame
 from worldstream.geometry.gaussians import Gaussians
+from worldstream.reconstruct.fit import ColourFit
 from worldstream.reconstruct.lift import lift_new
 from worldstream.store.catalog import WorldRecord
 from worldstream.store.store import Store
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
 from worldstream.world.exports import ExportFile, check_frame, export_file
+from worldstream.world.grow import EXTEND_FOOTPRINT_PX, EXTEND_OPACITY, GrowingWorld
 from worldstream.world.memory import SpatialMemory
 from worldstream.world.surfaces import Collider, Surfaces
 
 ProgressFn = Callable[[str, float, str], None]  # (stage, fraction, message)
 WORLD_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
-MANIFEST_VERSION = 1
+# 2: Gaussians in chunks, one per extension, each with the world version that added it; layout.
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,14 @@ class WorldSettings:
     max_side_px: int = 640  # working resolution of the seed frame, longer side
     tile_size_m: float = 4.0
     loaded_worlds_cached: int = 4  # LRU of worlds held in memory for streaming and export
+    generator_options: GeneratorOptions = field(default_factory=GeneratorOptions)
+    # Colour fitting makes the seed view sharper (36 vs 30 dB at the seed camera on the rooms
+    # scene) but every other view worse (about 3 dB 0.5 m away), so walkable worlds skip it.
+    seed_fit: ColourFit = field(default_factory=lambda: ColourFit(iterations=0))
+    # Splats of 0.5 px at 0.999 opacity cover views 0.5 m from the seed with alpha >= 0.99 on
+    # most pixels; walking out 3 m and back then renders each pose within 35 dB of itself.
+    seed_footprint_px: float = EXTEND_FOOTPRINT_PX
+    seed_opacity: float = EXTEND_OPACITY
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,17 @@ class LoadedWorld:
     tiles: dict[TileKey, Tile]
     memory: SpatialMemory  # every Frame the world was made from, for geometry-based retrieval
     version: int  # increases whenever the world's Gaussians change
+    layout: list[WorldPlane] = field(default_factory=list)  # the seed's floor/wall planes
+    splat_versions: np.ndarray | None = None  # [N] int32: the world version that added each
+
+
+@dataclass(frozen=True)
+class Extension:
+    """What one extension added."""
+
+    world: LoadedWorld
+    frames: int
+    splats: int
 
 
 def _validate_options(options: CreateOptions, settings: WorldSettings) -> tuple[float, int]:
@@ -79,6 +103,7 @@ class Worlds:
         self.surfaces = Surfaces(store.files)
         self._cache: OrderedDict[str, LoadedWorld] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._grow_locks: dict[str, threading.Lock] = {}
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -114,7 +139,7 @@ class Worlds:
             )
         world_id = world_id or f"w-{uuid.uuid4().hex[:12]}"
         tile_size, max_side = _validate_options(options, self.settings)
-        generator = get_generator(options.generator)
+        generator = get_generator(options.generator, self.settings.generator_options)
         progress("decode", 0.05, "decoding the photo")
         image = decode_photo(
             photo, self.settings.photo_limits, max_side, options.horizontal_fov_degrees
@@ -132,8 +157,14 @@ class Worlds:
         try:
             progress("depth", 0.2, f"estimating depth ({generator.name})")
             frame, info = generator.seed(image.rgb, image.horizontal_fov_degrees)
-            progress("lift", 0.4, "lifting pixels into Gaussians and fitting their colours")
-            gaussians = lift_new(frame, Gaussians.empty())
+            progress("lift", 0.4, "lifting pixels into Gaussians")
+            gaussians = lift_new(
+                frame,
+                Gaussians.empty(),
+                fit=self.settings.seed_fit,
+                footprint_px=self.settings.seed_footprint_px,
+                opacity=self.settings.seed_opacity,
+            )
             progress("save", 0.8, f"saving {len(gaussians):,} Gaussians")
             record = self._save(record, frame, gaussians, info, image.fov_source)
         except WorldStreamError as exc:
@@ -149,11 +180,11 @@ class Worlds:
         self.store.catalog.update(replace(record, state="failed", failure_message=message))
 
     def _save(
-        self, record, frame: Frame, gaussians: Gaussians, info, fov_source: str
+        self, record, frame: Frame, gaussians: Gaussians, info: SeedInfo, fov_source: str
     ) -> WorldRecord:
         files = self.store.files
         frame_sha = files.write_arrays(record.id, "frames/000000", frame.to_arrays())
-        splat_sha = files.write_arrays(record.id, "gaussians", gaussians.to_numpy())
+        splat_sha = files.write_arrays(record.id, "splats/000001", gaussians.to_numpy())
         lo, hi = gaussians.bounds()
         record = replace(
             record,
@@ -182,13 +213,17 @@ class Worlds:
                     "metric": info.metric,
                     "median_depth_m": info.median_depth_m,
                     "fov_source": fov_source,
+                    "notes": list(info.notes),
                 },
                 "files": {
-                    "gaussians.npz": {"sha256": splat_sha, "count": len(gaussians)},
+                    "splats/000001.npz": {"sha256": splat_sha, "count": len(gaussians)},
                     "frames/000000.npz": {"sha256": frame_sha},
                 },
+                # Gaussians in the order they were added, each chunk with the version adding it.
+                "splat_chunks": [{"name": "splats/000001", "version": 1}],
                 # Spatial memory, in the order the frames were added.
                 "frames": ["frames/000000"],
+                "layout": [[*map(float, n), float(d)] for n, d in info.layout],
             },
         )
         # The catalog flips to READY only after every file and the manifest are durable.
@@ -236,19 +271,119 @@ class Worlds:
             if cached is not None and cached.record.update_time == record.update_time:
                 self._cache.move_to_end(world_id)
                 return cached
+        loaded = self._read(record)
+        self._remember(loaded)
+        return loaded
+
+    def _read(self, record: WorldRecord) -> LoadedWorld:
+        world_id = record.id
         manifest = self.store.files.read_manifest(world_id)
-        arrays = self.store.files.read_arrays(
-            world_id, "gaussians", manifest["files"]["gaussians.npz"]["sha256"]
-        )
-        gaussians = Gaussians.from_numpy(arrays)
-        tiles = build_tiles(gaussians, record.tile_size_m, version=int(manifest["version"]))
+        # Manifest 1 kept all Gaussians in one file.
+        chunks = manifest.get("splat_chunks") or [{"name": "gaussians", "version": 1}]
+        parts, versions = [], []
+        for chunk in chunks:
+            name = chunk["name"]
+            sha = manifest["files"][f"{name}.npz"]["sha256"]
+            part = Gaussians.from_numpy(self.store.files.read_arrays(world_id, name, sha))
+            parts.append(part)
+            versions.append(np.full(len(part), int(chunk["version"]), np.int32))
+        gaussians = Gaussians.concat(parts)
+        splat_versions = np.concatenate(versions) if versions else np.zeros(0, np.int32)
+        tiles = build_tiles(gaussians, record.tile_size_m, version=splat_versions)
         memory = SpatialMemory()
         for name in manifest.get("frames", []):
             sha = manifest["files"][f"{name}.npz"]["sha256"]
             memory.add(Frame.from_arrays(self.store.files.read_arrays(world_id, name, sha)))
-        loaded = LoadedWorld(record, gaussians, tiles, memory, int(manifest["version"]))
+        layout = [(np.asarray(p[:3], np.float64), float(p[3])) for p in manifest.get("layout", [])]
+        return LoadedWorld(
+            record, gaussians, tiles, memory, int(manifest["version"]), layout, splat_versions
+        )
+
+    def _remember(self, loaded: LoadedWorld) -> None:
         with self._cache_lock:
-            self._cache[world_id] = loaded
+            self._cache[loaded.record.id] = loaded
+            self._cache.move_to_end(loaded.record.id)
             while len(self._cache) > self.settings.loaded_worlds_cached:
                 self._cache.popitem(last=False)
-        return loaded
+
+    # -- growth ----------------------------------------------------------------------------
+
+    def extend(
+        self,
+        world_id: str,
+        cameras: list[Camera],
+        progress: ProgressFn = lambda stage, fraction, message: None,
+    ) -> Extension:
+        """Generate a Frame at each camera, add what the world lacks, and persist it durably.
+
+        One extension of a world at a time; a crash mid-way loses only this extension (the
+        manifest naming the new files is written after them).
+        """
+        with self._cache_lock:
+            lock = self._grow_locks.setdefault(world_id, threading.Lock())
+        with lock:
+            loaded = self.load(world_id)
+            generator = get_generator(loaded.record.generator, self.settings.generator_options)
+            # Memory is append-only and shared with the loaded snapshot; should this extension
+            # fail, the cached world is dropped so its frames are read back from disk.
+            growing = GrowingWorld(loaded.gaussians, loaded.memory, loaded.layout)
+            try:
+                for i, camera in enumerate(cameras):
+                    progress(
+                        "generate", i / max(1, len(cameras)), f"view {i + 1} of {len(cameras)}"
+                    )
+                    generator.extend(growing, [camera])
+                progress("save", 0.95, "saving the new views")
+                extended = self._save_extension(loaded, growing)
+            except BaseException:
+                with self._cache_lock:
+                    self._cache.pop(world_id, None)
+                raise
+            self._remember(extended)
+            progress("done", 1.0, f"{len(growing.added)} views added")
+            added = sum(len(g) for _, g in growing.added)
+            return Extension(extended, len(growing.added), added)
+
+    def _save_extension(self, loaded: LoadedWorld, growing: GrowingWorld) -> LoadedWorld:
+        files = self.store.files
+        record = loaded.record
+        manifest = files.read_manifest(record.id)
+        version = int(manifest["version"]) + 1
+        new_parts = [g for _, g in growing.added if len(g)]
+        new = Gaussians.concat(new_parts)
+        frame_names = list(manifest.get("frames", []))
+        for frame, _ in growing.added:
+            name = f"frames/{len(frame_names):06d}"
+            manifest["files"][f"{name}.npz"] = {
+                "sha256": files.write_arrays(record.id, name, frame.to_arrays())
+            }
+            frame_names.append(name)
+        manifest["frames"] = frame_names
+        if len(new):
+            name = f"splats/{version:06d}"
+            sha = files.write_arrays(record.id, name, new.to_numpy())
+            manifest["files"][f"{name}.npz"] = {"sha256": sha, "count": len(new)}
+            manifest.setdefault("splat_chunks", [{"name": "gaussians", "version": 1}])
+            manifest["splat_chunks"].append({"name": name, "version": version})
+        manifest["version"] = version
+        manifest["manifest_version"] = MANIFEST_VERSION
+        files.write_manifest(record.id, manifest)
+        gaussians = growing.gaussians
+        lo, hi = gaussians.bounds()
+        record = self.store.catalog.update(
+            replace(
+                record,
+                splat_count=len(gaussians),
+                frame_count=len(frame_names),
+                bounds_min=tuple(float(v) for v in lo),
+                bounds_max=tuple(float(v) for v in hi),
+            )
+        )
+        prior = loaded.splat_versions
+        if prior is None:
+            prior = np.full(len(loaded.gaussians), loaded.version, np.int32)
+        splat_versions = np.concatenate([prior, np.full(len(new), version, np.int32)])
+        tiles = build_tiles(gaussians, record.tile_size_m, version=splat_versions)
+        return LoadedWorld(
+            record, gaussians, tiles, growing.memory, version, loaded.layout, splat_versions
+        )

@@ -1,0 +1,54 @@
+"""Camera moves for tests, benchmarks and previews: step forward, turn, out and back."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from worldstream.geometry.camera import Camera
+
+
+def moved(camera: Camera, forward_m: float = 0.0, yaw_degrees: float = 0.0) -> Camera:
+    """`camera` stepped `forward_m` along its horizontal view direction, then turned about world
+    +Y by `yaw_degrees` (positive turns left, seen from above)."""
+    c2w = np.linalg.inv(camera.world_to_camera)
+    forward = c2w[:3, 2].copy()
+    forward[1] = 0.0
+    if np.linalg.norm(forward) > 1e-9:
+        forward /= np.linalg.norm(forward)
+    angle = np.radians(yaw_degrees)
+    c, s = np.cos(angle), np.sin(angle)
+    turn = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+    c2w[:3, 3] += forward * forward_m
+    c2w[:3, :3] = turn @ c2w[:3, :3]
+    return camera.with_pose(np.linalg.inv(c2w))
+
+
+def out_and_back(camera: Camera, distance_m: float, steps: int) -> list[Camera]:
+    """Walk `distance_m` forward in `steps` equal steps, then back through the same poses."""
+    out = [moved(camera, distance_m * i / steps) for i in range(steps + 1)]
+    return out + out[-2::-1]
+
+
+def seen_by(
+    target_depth: np.ndarray,
+    target: Camera,
+    source_depth: np.ndarray,
+    source: Camera,
+    tolerance: float = 0.03,
+) -> np.ndarray:
+    """[H, W] bool: target pixels whose surface point (from true depth) the source camera saw."""
+    points = target.unproject(target_depth).reshape(-1, 3)
+    uv, z = source.project(points)
+    u = np.floor(uv[:, 0]).astype(np.int64)
+    v = np.floor(uv[:, 1]).astype(np.int64)
+    inside = (
+        (target_depth.reshape(-1) > 0)
+        & (z > 0.01)
+        & (u >= 0)
+        & (u < source.width)
+        & (v >= 0)
+        & (v < source.height)
+    )
+    seen_depth = np.zeros_like(z)
+    seen_depth[inside] = source_depth[v[inside], u[inside]]
+    return (inside & (np.abs(seen_depth - z) < tolerance * z)).reshape(target_depth.shape)

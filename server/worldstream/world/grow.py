@@ -1,0 +1,62 @@
+"""A world being extended: what a generator's `extend` sees (the WorldMemory protocol).
+
+Rendering, retrieval and reconstruction of one world while a job grows it. Each added Frame is
+lifted at once (only where the world lacks it), so the next camera of the same job renders the
+content the previous one made and continues it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from worldstream.generate.base import WorldPlane
+from worldstream.geometry.camera import Camera
+from worldstream.geometry.frame import Frame
+from worldstream.geometry.gaussians import Gaussians
+from worldstream.reconstruct.fit import ColourFit
+from worldstream.reconstruct.lift import Coverage, lift_new
+from worldstream.render import RenderResult, render
+from worldstream.world.memory import SpatialMemory
+
+# An extended view must come out hole-free, so every pixel the world covers less than this gets
+# new splats (the generator gave it content); above it the world already explains the pixel.
+EXTEND_COVERAGE = Coverage(alpha_min=0.99)
+# Nearly opaque splats: a world lifted this way covers the views near the ones it came from at
+# alpha >= 0.99, so fewer pixels need fill splats (see world.worlds.WorldSettings).
+EXTEND_OPACITY = 0.999
+EXTEND_FOOTPRINT_PX = 0.5
+# No colour fitting for generated content: fitting to one view sharpens colours for that view's
+# exact pixel grid and occlusion order, and costs ~3 dB 0.5 m away (bench/RESULTS.md).
+NO_FIT = ColourFit(iterations=0)
+
+
+@dataclass
+class GrowingWorld:
+    gaussians: Gaussians
+    memory: SpatialMemory
+    planes: Sequence[WorldPlane] = ()
+    coverage: Coverage = EXTEND_COVERAGE
+    fit: ColourFit = NO_FIT
+    opacity: float = EXTEND_OPACITY
+    footprint_px: float = EXTEND_FOOTPRINT_PX
+    added: list[tuple[Frame, Gaussians]] = field(default_factory=list)
+
+    @property
+    def layout(self) -> Sequence[WorldPlane]:
+        return self.planes
+
+    def render(self, camera: Camera) -> RenderResult:
+        return render(self.gaussians, camera)
+
+    def retrieve(self, camera: Camera) -> list[Frame]:
+        return [self.memory.frame(r.frame_id) for r in self.memory.retrieve(camera)]
+
+    def add(self, frame: Frame) -> None:
+        new = lift_new(
+            frame, self.gaussians, self.coverage, self.fit, self.footprint_px, self.opacity
+        )
+        if len(new):
+            self.gaussians = Gaussians.concat([self.gaussians, new])
+        self.memory.add(frame)
+        self.added.append((frame, new))

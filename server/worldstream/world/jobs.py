@@ -1,0 +1,104 @@
+"""Generation jobs: one per (world, region), shared by everyone who asks, run off the event loop.
+
+A job extends a world at some cameras (`Worlds.extend`). Asking for a region that already has a
+queued or running job joins it instead of starting another, so two sessions walking towards the
+same doorway cause one generation. Listeners hear progress and the end from the worker thread;
+callers that live on an event loop hop back onto it themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import threading
+from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from worldstream.geometry.camera import Camera
+from worldstream.world.worlds import Extension, Worlds
+
+Listener = Callable[["Job"], None]
+
+
+@dataclass
+class Job:
+    id: int
+    world_id: str
+    region: Hashable
+    cameras: list[Camera]
+    state: str = "queued"  # queued -> running -> done | failed
+    fraction: float = 0.0
+    message: str = ""
+    result: Extension | None = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+    _listeners: list[Listener] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def listen(self, listener: Listener) -> None:
+        """Hear every later progress report; called at once if the job has already ended."""
+        with self._lock:
+            ended = self.done.is_set()
+            if not ended:
+                self._listeners.append(listener)
+        if ended:
+            listener(self)
+
+    def _report(self) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            # A listener's failure must not stop the job or the other listeners.
+            with contextlib.suppress(Exception):
+                listener(self)
+
+
+class GenerationJobs:
+    def __init__(self, worlds: Worlds, workers: int = 1) -> None:
+        # One worker by default: generation is CPU-bound and a second job would only halve the
+        # speed of the first.
+        self.worlds = worlds
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="generate")
+        self._active: dict[tuple[str, Hashable], Job] = {}
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self.started = 0  # jobs actually started (not joined), for tests and metrics
+
+    def submit(self, world_id: str, region: Hashable, cameras: list[Camera]) -> tuple[Job, bool]:
+        """The job for this region: a new one, or the one already queued or running.
+
+        Returns the job and whether this call created it.
+        """
+        key = (world_id, region)
+        with self._lock:
+            job = self._active.get(key)
+            if job is not None:
+                return job, False
+            job = Job(next(self._ids), world_id, region, list(cameras))
+            self._active[key] = job
+            self.started += 1
+        self._pool.submit(self._run, job)
+        return job, True
+
+    def _run(self, job: Job) -> None:
+        job.state = "running"
+        job._report()
+
+        def progress(stage: str, fraction: float, message: str) -> None:
+            job.fraction, job.message = fraction, message
+            job._report()
+
+        try:
+            job.result = self.worlds.extend(job.world_id, job.cameras, progress)
+            job.state, job.fraction = "done", 1.0
+        except BaseException as exc:  # reported to listeners; the worker lives on
+            job.error, job.state = exc, "failed"
+        finally:
+            with self._lock:
+                self._active.pop((job.world_id, job.region), None)
+            job.done.set()
+            job._report()
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
