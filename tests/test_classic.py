@@ -103,3 +103,31 @@ def test_extension_is_deterministic(scene):
         results.append(frame)
     assert np.array_equal(results[0].rgb, results[1].rgb)
     assert np.array_equal(results[0].depth, results[1].depth)
+
+
+def test_a_real_photo_seeds_a_world_that_stays_hole_free_through_a_walk_and_a_turn():
+    from PIL import Image
+    from skimage import data
+
+    from worldstream.generate.layout import LayoutDepth  # noqa: F401 (the default estimator)
+    from worldstream.testing.walks import walk_and_turn
+
+    photo = Image.fromarray(data.stereo_motorcycle()[0]).resize((192, 130))
+    generator = ClassicGenerator()
+    frame, info = generator.seed(np.asarray(photo), 60.0)
+    assert info.depth_source == "layout:manhattan-room"
+    # Gravity-aligned: the floor the layout found is at world y = 0, the camera above it.
+    assert frame.camera.world_to_camera[:3, :3].T[1] @ np.array([0, 1, 0]) < 0
+    memory = SpatialMemory()
+    memory.add(frame)
+    gaussians = lift_new(
+        frame,
+        Gaussians.empty(),
+        fit=ColourFit(iterations=0),
+        footprint_px=EXTEND_FOOTPRINT_PX,
+        opacity=EXTEND_OPACITY,
+    )
+    world = GrowingWorld(gaussians, memory, info.layout)
+    for camera in walk_and_turn(frame.camera, 2.0, 90.0, 4):
+        generator.extend(world, [camera])
+        assert render(world.gaussians, camera).alpha.min() >= 0.99

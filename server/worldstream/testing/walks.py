@@ -52,3 +52,12 @@ def seen_by(
     seen_depth = np.zeros_like(z)
     seen_depth[inside] = source_depth[v[inside], u[inside]]
     return (inside & (np.abs(seen_depth - z) < tolerance * z)).reshape(target_depth.shape)
+
+
+def walk_and_turn(
+    camera: Camera, forward_m: float = 2.0, turn_degrees: float = 90.0, steps: int = 4
+) -> list[Camera]:
+    """Walk `forward_m` in `steps` steps, then turn `turn_degrees` on the spot in `steps` steps."""
+    walk = [moved(camera, forward_m * i / steps) for i in range(1, steps + 1)]
+    end = walk[-1]
+    return walk + [moved(end, 0.0, turn_degrees * i / steps) for i in range(1, steps + 1)]

@@ -25,6 +25,7 @@ EXTEND_COVERAGE = Coverage(alpha_min=0.99)
 # Nearly opaque splats: a world lifted this way covers the views near the ones it came from at
 # alpha >= 0.99, so fewer pixels need fill splats (see world.worlds.WorldSettings).
 EXTEND_OPACITY = 0.999
+RECENT = 3  # frames to fall back on when retrieval finds none covering a camera
 EXTEND_FOOTPRINT_PX = 0.5
 # No colour fitting for generated content: fitting to one view sharpens colours for that view's
 # exact pixel grid and occlusion order, and costs ~3 dB 0.5 m away (bench/RESULTS.md).
@@ -50,7 +51,14 @@ class GrowingWorld:
         return render(self.gaussians, camera)
 
     def retrieve(self, camera: Camera) -> list[Frame]:
-        return [self.memory.frame(r.frame_id) for r in self.memory.retrieve(camera)]
+        """The frames that best cover `camera`; when none sees any of it (turning to face
+        somewhere new), the latest frames, nearest in time, so new content still continues the
+        last thing the camera saw."""
+        picked = [self.memory.frame(r.frame_id) for r in self.memory.retrieve(camera)]
+        if picked:
+            return picked
+        count = len(self.memory)
+        return [self.memory.frame(i) for i in range(count - 1, max(-1, count - 1 - RECENT), -1)]
 
     def add(self, frame: Frame) -> None:
         new = lift_new(
