@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from worldstream.generate.base import GeneratorOptions
 from worldstream.generate.photo import PhotoLimits
 from worldstream.store.store import default_data_dir
 
 MiB = 1024 * 1024
+DEPTH_KIND_CHOICES = ("auto", "metric", "relative", "inverse")
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,22 @@ class ServerConfig:
     """Threads for loading, encoding and exporting."""
     grace_seconds: float = 5.0
     """How long shutdown waits for calls in flight."""
+    depth_model: str = ""
+    """ONNX monocular depth model for the classic generator; "" = its weight-free layout prior.
+    Loaded once when the server starts, so a bad file stops the start (docs/depth-models.md)."""
+    depth_kind: str = "auto"
+    """What the depth model outputs: auto (its metadata, then its file name), metric, relative
+    or inverse."""
 
     def __post_init__(self) -> None:
         if self.photo_limits.max_bytes >= self.max_receive_message_bytes:
             raise ValueError("max_receive_message_bytes must exceed the photo byte limit")
+        if self.depth_kind not in DEPTH_KIND_CHOICES:
+            raise ValueError(
+                f"depth_kind must be one of {', '.join(DEPTH_KIND_CHOICES)}; "
+                f"got {self.depth_kind!r}"
+            )
+
+    @property
+    def generator_options(self) -> GeneratorOptions:
+        return GeneratorOptions(depth_model=self.depth_model, depth_kind=self.depth_kind)

@@ -44,9 +44,36 @@ async def create_server(config: ServerConfig) -> tuple[grpc.aio.Server, int]:
     return running.server, running.port
 
 
+def check_depth_model(config: ServerConfig) -> None:
+    """Load the configured depth model once, so a missing or broken file stops the start.
+
+    Raises the loader's InvalidArgument (DEPTH_MODEL_NOT_FOUND, DEPTH_MODEL_INVALID, ...) or
+    FailedPrecondition (DEPTH_RUNTIME_MISSING); each message names the file. Without this the
+    first CreateWorld would be the one to find out, long after the operator walked away.
+    """
+    if not config.depth_model:
+        return
+    from worldstream.generate.depth.onnx import OnnxDepth
+
+    model = OnnxDepth(config.depth_model, kind=config.depth_kind)  # type: ignore[arg-type]
+    log.info(
+        "depth model %s: %s output (from %s), on %s",
+        model.path,
+        model.kind,
+        model.kind_source,
+        ", ".join(model.providers),
+    )
+
+
 async def start_server(config: ServerConfig) -> RunningServer:
+    # Before anything is opened, so a failure leaves nothing to close; off the event loop, which
+    # in-process servers share.
+    await asyncio.to_thread(check_depth_model, config)
     store = Store(config.data_dir)
-    worlds = Worlds(store, WorldSettings(photo_limits=config.photo_limits))
+    settings = WorldSettings(
+        photo_limits=config.photo_limits, generator_options=config.generator_options
+    )
+    worlds = Worlds(store, settings)
     server = grpc.aio.server(
         options=[
             ("grpc.max_receive_message_length", config.max_receive_message_bytes),

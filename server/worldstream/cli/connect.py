@@ -1,4 +1,5 @@
-"""`--server HOST:PORT` or `--data-dir D`: a Client either way."""
+"""`--server HOST:PORT` or `--data-dir D`: a Client either way. Also the server-side options
+(`--depth-model`, `--depth-kind`) that only mean something where this process runs the server."""
 
 from __future__ import annotations
 
@@ -10,6 +11,30 @@ from pathlib import Path
 from worldstream.client import Client
 from worldstream.store.store import default_data_dir
 
+# Kept here rather than imported from the server side, so `--server` use never loads it.
+DEPTH_KINDS = ("auto", "metric", "relative", "inverse")
+MODEL_DOCS = "docs/depth-models.md"
+
+
+def add_depth_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "depth model",
+        f"for the classic generator of a server this process runs; where to get a model: "
+        f"{MODEL_DOCS}",
+    )
+    group.add_argument(
+        "--depth-model",
+        type=Path,
+        metavar="PATH",
+        help="ONNX monocular depth model, e.g. Depth Anything V2 Small (Apache-2.0; see "
+        f"{MODEL_DOCS}); default: the weight-free layout prior",
+    )
+    group.add_argument(
+        "--depth-kind",
+        choices=DEPTH_KINDS,
+        help="what the model outputs (default: auto = the model's metadata, then its file name)",
+    )
+
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
@@ -20,11 +45,31 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help=f"run a server in this process on this store (default: {default_data_dir()})",
     )
+    add_depth_options(parser)
+
+
+def depth_settings(args: argparse.Namespace) -> dict[str, str]:
+    """ServerConfig fields from the depth options."""
+    model = getattr(args, "depth_model", None)
+    return {
+        "depth_model": str(model.expanduser()) if model else "",
+        "depth_kind": getattr(args, "depth_kind", None) or "auto",
+    }
 
 
 @contextlib.contextmanager
 def connect(args: argparse.Namespace) -> Iterator[Client]:
     if args.server:
+        flags = {"--depth-model": args.depth_model, "--depth-kind": args.depth_kind}
+        given = [flag for flag, value in flags.items() if value is not None]
+        if given:
+            # A remote server chose its depth model when it started; silently ignoring the flag
+            # would build a world from a different model than the one asked for.
+            raise ValueError(
+                f"{' and '.join(given)}: only for a server this process runs (--data-dir); the "
+                f"server at {args.server} uses the depth model it was started with "
+                "(worldstream serve --depth-model PATH)"
+            )
         with Client(args.server) as client:
             yield client
         return
@@ -32,6 +77,8 @@ def connect(args: argparse.Namespace) -> Iterator[Client]:
     from worldstream.api.config import ServerConfig
     from worldstream.api.inprocess import ServerThread
 
-    config = ServerConfig(port=0, data_dir=args.data_dir or default_data_dir())
+    config = ServerConfig(
+        port=0, data_dir=args.data_dir or default_data_dir(), **depth_settings(args)
+    )
     with ServerThread(config) as server, Client(server.address) as client:
         yield client

@@ -8,10 +8,19 @@ import logging
 import sys
 from pathlib import Path
 
+from rich.markup import escape
+
 from worldstream.cli import commands as cmd
-from worldstream.cli.connect import add_target_options, connect
+from worldstream.cli.connect import (
+    MODEL_DOCS,
+    add_depth_options,
+    add_target_options,
+    connect,
+    depth_settings,
+)
 from worldstream.cli.progress import console
 from worldstream.client import ClientError
+from worldstream.errors import WorldStreamError
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -21,7 +30,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = ServerConfig(
-        host=args.host, port=args.port, data_dir=args.data_dir or default_data_dir()
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir or default_data_dir(),
+        **depth_settings(args),
     )
     asyncio.run(
         serve(config, on_ready=lambda port: console.print(f"serving on {args.host}:{port}"))
@@ -38,9 +50,14 @@ def _create(args: argparse.Namespace) -> int:
             f"creating from {args.image.name}",
             world_id=args.id or "",
             display_name=args.name or args.image.stem,
+            generator=args.generator or "",
             horizontal_fov_degrees=args.fov or 0.0,
         )
-    console.print(f"{world.splat_count:,} splats")
+    console.print(
+        f"{world.splat_count:,} splats, {world.generator} generator, "
+        f"depth from {world.scale.depth_source}",
+        soft_wrap=True,
+    )
     print(world.name)
     return 0
 
@@ -113,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=50051)
     p.add_argument("--data-dir", type=Path)
+    add_depth_options(p)
     p.set_defaults(run=_serve)
 
     p = sub.add_parser("create", help="create a world from a photo; prints worlds/<id> last")
@@ -120,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", help="world id ([a-z][a-z0-9-]{2,62}); the server picks one if absent")
     p.add_argument("--name", help="display name (default: the file's stem)")
     p.add_argument("--fov", type=float, help="horizontal field of view of the photo, degrees")
+    p.add_argument(
+        "--generator",
+        metavar="NAME",
+        help="generation backend: classic (the default; depth from --depth-model or the layout "
+        "prior) or prior (a floor-and-backdrop depth prior)",
+    )
     add_target_options(p)
     p.set_defaults(run=_create)
 
@@ -153,20 +177,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, help="store (default: OUT/data)")
     p.add_argument("--path", default="forward:2:0.5")
     cmd.add_walk_options(p)
+    add_depth_options(p)
     p.set_defaults(run=_demo)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Messages are escaped: they quote shapes and paths, and "[batch, 3]" reads as rich markup.
     try:
         return args.run(args)
     except ClientError as exc:
-        console.print(f"[red]error[/] {exc.code.name} {exc.reason}: {exc.message}")
+        console.print(
+            f"[red]error[/] {exc.code.name} {exc.reason}: {escape(exc.message)}", soft_wrap=True
+        )
+        _hint(exc.reason)
+        return 2
+    except WorldStreamError as exc:  # raised before any call: e.g. the server would not start
+        console.print(f"[red]error[/] {exc.reason}: {escape(exc.message)}", soft_wrap=True)
+        _hint(exc.reason)
         return 2
     except ValueError as exc:
-        console.print(f"[red]error[/] {exc}")
+        console.print(f"[red]error[/] {escape(str(exc))}", soft_wrap=True)
         return 2
+
+
+def _hint(reason: str) -> None:
+    if reason.startswith("DEPTH_"):
+        console.print(
+            f"depth models: where to get one, what it must look like: {MODEL_DOCS}", soft_wrap=True
+        )
 
 
 if __name__ == "__main__":
