@@ -31,30 +31,18 @@ from skimage import data
 from worldstream.generate.classic import ClassicGenerator
 from worldstream.generate.depth.given import GivenDepth
 from worldstream.geometry.camera import Camera, intrinsics_from_fov
-from worldstream.geometry.gaussians import Gaussians
 from worldstream.reconstruct.fit import ColourFit, psnr
-from worldstream.reconstruct.lift import lift_new
 from worldstream.render import render
 from worldstream.testing.rooms import two_room_scene
 from worldstream.testing.walks import moved, seen_by, walk_and_turn
-from worldstream.world.grow import EXTEND_FOOTPRINT_PX, EXTEND_OPACITY, GrowingWorld
-from worldstream.world.memory import SpatialMemory
+from worldstream.world.grow import GrowingWorld
 
 NO_FIT = ColourFit(iterations=0)
 
 
 def seed_world(generator, rgb, camera=None):
     frame, info = generator.seed(rgb, 60.0, camera=camera)
-    gaussians = lift_new(
-        frame,
-        Gaussians.empty(),
-        fit=NO_FIT,
-        footprint_px=EXTEND_FOOTPRINT_PX,
-        opacity=EXTEND_OPACITY,
-    )
-    memory = SpatialMemory()
-    memory.add(frame)
-    return frame, GrowingWorld(gaussians, memory, info.layout)
+    return frame, GrowingWorld.seeded(frame, info.layout)
 
 
 def one_walk(rgb: np.ndarray) -> tuple[float, list[float], list[float]]:

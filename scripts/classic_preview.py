@@ -18,13 +18,9 @@ from PIL import Image, ImageDraw
 from skimage import data
 
 from worldstream.generate.classic import ClassicGenerator
-from worldstream.geometry.gaussians import Gaussians
-from worldstream.reconstruct.fit import ColourFit
-from worldstream.reconstruct.lift import lift_new
 from worldstream.render import render
 from worldstream.testing.walks import walk_and_turn
-from worldstream.world.grow import EXTEND_FOOTPRINT_PX, EXTEND_OPACITY, GrowingWorld
-from worldstream.world.memory import SpatialMemory
+from worldstream.world.grow import GrowingWorld
 
 DEFAULT_FOV = 60.0
 
@@ -33,16 +29,7 @@ def grow_along_walk(rgb: np.ndarray, steps: int = 4):
     """Seed a world from `rgb`, walk and turn through it; returns the seed, cameras, renders."""
     generator = ClassicGenerator()
     frame, info = generator.seed(rgb, DEFAULT_FOV)
-    memory = SpatialMemory()
-    memory.add(frame)
-    gaussians = lift_new(
-        frame,
-        Gaussians.empty(),
-        fit=ColourFit(iterations=0),
-        footprint_px=EXTEND_FOOTPRINT_PX,
-        opacity=EXTEND_OPACITY,
-    )
-    world = GrowingWorld(gaussians, memory, info.layout)
+    world = GrowingWorld.seeded(frame, info.layout)
     cameras = walk_and_turn(frame.camera, 2.0, 90.0, steps)
     renders = []
     for camera in cameras:

@@ -9,14 +9,11 @@ import pytest
 from worldstream.generate.classic import ClassicGenerator
 from worldstream.generate.depth.given import GivenDepth
 from worldstream.geometry.camera import Camera, intrinsics_from_fov
-from worldstream.geometry.gaussians import Gaussians
-from worldstream.reconstruct.fit import ColourFit, psnr
-from worldstream.reconstruct.lift import lift_new
+from worldstream.reconstruct.fit import psnr
 from worldstream.render import render
 from worldstream.testing.rooms import two_room_scene
 from worldstream.testing.walks import moved, out_and_back, seen_by
-from worldstream.world.grow import EXTEND_FOOTPRINT_PX, EXTEND_OPACITY, GrowingWorld
-from worldstream.world.memory import SpatialMemory
+from worldstream.world.grow import GrowingWorld
 
 WIDTH, HEIGHT = 320, 240
 
@@ -33,16 +30,7 @@ def seeded_world(scene, width: int = WIDTH, height: int = HEIGHT):
     truth = scene.frame(camera, 3)
     generator = ClassicGenerator(GivenDepth(truth.depth))
     frame, info = generator.seed(truth.rgb, 0.0, camera=camera)
-    memory = SpatialMemory()
-    memory.add(frame)
-    gaussians = lift_new(
-        frame,
-        Gaussians.empty(),
-        fit=ColourFit(iterations=0),
-        footprint_px=EXTEND_FOOTPRINT_PX,
-        opacity=EXTEND_OPACITY,
-    )
-    return generator, GrowingWorld(gaussians, memory, info.layout), camera
+    return generator, GrowingWorld.seeded(frame, info.layout), camera
 
 
 @pytest.mark.parametrize("yaw", [20.0, -20.0])
@@ -118,16 +106,7 @@ def test_a_real_photo_seeds_a_world_that_stays_hole_free_through_a_walk_and_a_tu
     assert info.depth_source == "layout:manhattan-room"
     # Gravity-aligned: the floor the layout found is at world y = 0, the camera above it.
     assert frame.camera.world_to_camera[:3, :3].T[1] @ np.array([0, 1, 0]) < 0
-    memory = SpatialMemory()
-    memory.add(frame)
-    gaussians = lift_new(
-        frame,
-        Gaussians.empty(),
-        fit=ColourFit(iterations=0),
-        footprint_px=EXTEND_FOOTPRINT_PX,
-        opacity=EXTEND_OPACITY,
-    )
-    world = GrowingWorld(gaussians, memory, info.layout)
+    world = GrowingWorld.seeded(frame, info.layout)
     for camera in walk_and_turn(frame.camera, 2.0, 90.0, 4):
         generator.extend(world, [camera])
         assert render(world.gaussians, camera).alpha.min() >= 0.99

@@ -43,6 +43,20 @@ class GrowingWorld:
     footprint_px: float = EXTEND_FOOTPRINT_PX
     added: list[tuple[Frame, Gaussians]] = field(default_factory=list)
 
+    @classmethod
+    def seeded(cls, frame: Frame, layout: Sequence[WorldPlane] = ()) -> GrowingWorld:
+        """A world made of one seed frame, lifted as extensions lift (no fit, same splats)."""
+        memory = SpatialMemory()
+        memory.add(frame)
+        gaussians = lift_new(
+            frame,
+            Gaussians.empty(),
+            fit=NO_FIT,
+            footprint_px=EXTEND_FOOTPRINT_PX,
+            opacity=EXTEND_OPACITY,
+        )
+        return cls(gaussians, memory, layout)
+
     @property
     def layout(self) -> Sequence[WorldPlane]:
         return self.planes
