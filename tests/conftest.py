@@ -32,8 +32,11 @@ def photo() -> bytes:
 
 @pytest.fixture(scope="session")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
-    """One server for the tests that only read or add worlds of their own."""
-    config = ServerConfig(port=0, data_dir=tmp_path_factory.mktemp("shared-data"))
+    """One server for the tests that only read or add worlds of their own. It generates
+    nothing on demand, so its worlds stay as created; tests of generation run their own."""
+    config = ServerConfig(
+        port=0, data_dir=tmp_path_factory.mktemp("shared-data"), generate_on_demand=False
+    )
     with ServerThread(config) as server:
         yield server
 

@@ -17,6 +17,7 @@ from worldstream.geometry.camera import look_at
 from worldstream.geometry.engine import EngineFrame, points_from_engine
 from worldstream.tiles import raw
 from worldstream.tiles.chunks import Reassembler
+from worldstream.tiles.decode import decode_payload
 from worldstream.v1 import worldstream_pb2 as pb
 
 GRPC_DEFAULT_RECEIVE_LIMIT = 4 * 1024 * 1024
@@ -44,6 +45,18 @@ def drain_until_complete(stream, sequence: int, ack: bool = True, timeout: float
                 return responses, payloads
 
 
+def cells_held(payloads) -> dict[tuple[int, int, int], tuple[int, int, int]]:
+    """What a client holds after the payloads, in arrival order: cell -> (lod, version, splats);
+    a tile replaces whatever its cell held."""
+    held = {}
+    for key, (version, payload) in payloads.items():
+        held[key[:3]] = (key[3], version, decode_payload(payload).count)
+    return held
+
+
+RAW = (pb.TILE_ENCODING_RAW_F32,)
+
+
 def test_explore_sends_a_header_then_the_tiles_of_the_view_then_says_it_is_complete(client, world):
     camera = spawn_camera(world, 160, 120)
     with client.explore(world.name) as stream:
@@ -51,28 +64,59 @@ def test_explore_sends_a_header_then_the_tiles_of_the_view_then_says_it_is_compl
         responses, payloads = drain_until_complete(stream, 0)
     assert responses[0].WhichOneof("response") == "header"
     header = responses[0].header
-    assert header.world.name == world.name and header.encoding == pb.TILE_ENCODING_RAW_F32
-    splats = sum(raw.decode(p).count for _, p in payloads.values())
-    # The spawn camera sees the whole photo, so every splat of the world arrives.
-    assert splats == world.splat_count
+    assert header.world.name == world.name and header.encoding == pb.TILE_ENCODING_QUANTIZED_V1
+    held = cells_held(payloads)
+    splats = sum(count for _, _, count in held.values())
     final = responses[-1].view_status
     assert final.complete and final.pending_tiles == 0 and final.resident_splats == splats
 
 
-def test_streamed_tiles_hold_exactly_the_worlds_splats_in_the_declared_frame(client, world):
+def test_coarse_levels_arrive_before_any_cell_is_refined(client, world):
+    camera = spawn_camera(world, 160, 120)
+    with client.explore(world.name) as stream:
+        stream.send_view(camera, 0)
+        _, payloads = drain_until_complete(stream, 0)
+    order = list(payloads)
+    cells = {key[:3] for key in order}
+    first_of_each = {}
+    for index, key in enumerate(order):
+        first_of_each.setdefault(key[:3], index)
+    # Every cell's first tile comes before any cell's second one.
+    refinements = [i for i, key in enumerate(order) if first_of_each[key[:3]] != i]
+    assert refinements, "nothing was refined: the test world is too small to show the order"
+    assert max(first_of_each.values()) < min(refinements)
+    # A refinement is always finer than what its cell held.
+    last_lod = {}
+    for key in order:
+        if key[:3] in last_lod:
+            assert key[3] < last_lod[key[:3]]
+        last_lod[key[:3]] = key[3]
+    assert len(cells) == len(first_of_each)
+
+
+def test_a_client_that_asks_for_raw_floats_gets_them(client, world):
+    camera = spawn_camera(world, 160, 120)
+    with client.explore(world.name, encodings=RAW) as stream:
+        stream.send_view(camera, 0)
+        responses, payloads = drain_until_complete(stream, 0)
+    assert responses[0].header.encoding == pb.TILE_ENCODING_RAW_F32
+    assert all(raw.decode(p).count > 0 for _, p in payloads.values())
+
+
+def test_streamed_tiles_hold_the_same_splats_in_every_declared_frame(client, world):
     camera = spawn_camera(world, 160, 120)
     decoded = {}
     for frame in (EngineFrame.GLTF, EngineFrame.UNREAL):
-        with client.explore(world.name, frame) as stream:
+        with client.explore(world.name, frame, encodings=RAW) as stream:
             stream.send_view(camera, 0)
             _, payloads = drain_until_complete(stream, 0)
-        tiles = [raw.decode(p) for _, p in payloads.values()]
+        tiles = [raw.decode(p) for _, (_, p) in sorted(payloads.items())]
         means = np.concatenate([t.absolute_positions() for t in tiles])
         decoded[frame] = points_from_engine(means, frame)
     gltf = decoded[EngineFrame.GLTF]
     unreal = decoded[EngineFrame.UNREAL]
-    order_a, order_b = np.lexsort(gltf.T), np.lexsort(unreal.T)
-    np.testing.assert_allclose(gltf[order_a], unreal[order_b], atol=1e-4)
+    # Same keys, and a payload keeps its level's splat order: the arrays line up one to one.
+    np.testing.assert_allclose(gltf, unreal, atol=1e-4)
     assert gltf[:, 1].min() >= -1e-3  # nothing below the floor of the prior
 
 
@@ -81,33 +125,41 @@ def test_every_message_stays_under_grpcs_default_receive_limit(tmp_path):
     with fresh_server(tmp_path) as server, Client(server.address) as c:
         big = c.create_world(jpeg_bytes(data.coffee()), tile_size_m=64.0, max_side_px=640)
         camera = spawn_camera(big, 160, 120)
-        with c.explore(big.name) as stream:
+        with c.explore(big.name, encodings=RAW) as stream:
             stream.send_view(camera, 0)
             responses, payloads = drain_until_complete(stream, 0)
     chunks = [r.tile_chunk for r in responses if r.WhichOneof("response") == "tile_chunk"]
     assert max(c.chunk_count for c in chunks) > 1 and len(chunks) > len(payloads)
     assert max(r.ByteSize() for r in responses) < GRPC_DEFAULT_RECEIVE_LIMIT
-    assert sum(raw.decode(p).count for _, p in payloads.values()) == big.splat_count == 240_000
+    # A payload larger than the limit did travel, in pieces.
+    assert max(c.payload_bytes for c in chunks) > GRPC_DEFAULT_RECEIVE_LIMIT
 
 
 def test_a_client_that_never_acks_receives_no_more_than_its_credit_window(client, world):
     camera = spawn_camera(world, 160, 120)
-    credit = 200_000
-    with client.explore(world.name, credit_bytes=credit) as stream:
+    credit = 20_000
+    with client.explore(world.name, credit_bytes=credit, encodings=RAW) as stream:
         stream.send_view(camera, 0)
-        received = 0
+        received, largest, completed = 0, 0, False
         with pytest.raises(queue.Empty):
             while True:
                 response = stream.next(timeout=1.5)
-                if response.WhichOneof("response") == "tile_chunk":
+                kind = response.WhichOneof("response")
+                if kind == "tile_chunk":
                     received += len(response.tile_chunk.data)
-        # The server may overshoot by at most the tile that crossed the window.
-        largest_tile = raw.payload_bytes(world.splat_count, 0)
-        assert 0 < received < credit + largest_tile
-        assert received < raw.payload_bytes(world.splat_count, 0)  # it did stop early
+                    largest = max(largest, response.tile_chunk.payload_bytes)
+                completed |= kind == "view_status" and response.view_status.complete
+        # The server stopped early, overshooting by at most the tile that crossed the window.
+        assert not completed
+        assert 0 < received < credit + largest
         # Acks reopen the window and the view completes.
         stream.ack(received)
-        drain_until_complete(stream, 0)
+        while True:
+            response = stream.next(timeout=20)
+            if response.WhichOneof("response") == "tile_chunk":
+                stream.ack(len(response.tile_chunk.data))
+            if response.WhichOneof("response") == "view_status" and response.view_status.complete:
+                break
 
 
 def test_a_reconnecting_client_is_sent_nothing_it_already_holds(client, world):
@@ -117,20 +169,22 @@ def test_a_reconnecting_client_is_sent_nothing_it_already_holds(client, world):
         stream.send_view(camera, 0)
         _, payloads = drain_until_complete(stream, 0)
     for key, (version, payload) in payloads.items():
-        held.put(key, version, raw.decode(payload))
+        held.put(key, version, decode_payload(payload))
+    manifest = held.manifest()
     # Resume with the whole manifest: header, then completion, and not one tile.
-    with client.explore(world.name, held=held.manifest()) as stream:
+    with client.explore(world.name, held=manifest) as stream:
         stream.send_view(camera, 1)
         responses, again = drain_until_complete(stream, 1)
     assert again == {}
-    assert responses[0].header.resumed_tiles == len(payloads)
-    # Resume with half of it: exactly the other half comes back.
-    keys = sorted(payloads)
-    half = {k: payloads[k][0] for k in keys[: len(keys) // 2]}
+    assert responses[0].header.resumed_tiles == len(manifest) == len(cells_held(payloads))
+    # Resume with half of it: exactly the other half's cells come back, at the same levels.
+    keys = sorted(manifest)
+    half = {k: manifest[k] for k in keys[: len(keys) // 2]}
     with client.explore(world.name, held=half) as stream:
         stream.send_view(camera, 2)
         _, rest = drain_until_complete(stream, 2)
-    assert set(rest) == set(keys) - set(half)
+    final = {(*cell, lod) for cell, (lod, _, _) in cells_held(rest).items()}
+    assert final == set(keys) - set(half)
 
 
 def test_a_stale_or_unknown_held_tile_is_replaced_or_removed(client, world):
@@ -138,14 +192,14 @@ def test_a_stale_or_unknown_held_tile_is_replaced_or_removed(client, world):
     with client.explore(world.name) as stream:
         stream.send_view(camera, 0)
         _, payloads = drain_until_complete(stream, 0)
-    key = next(iter(payloads))
-    manifest = {k: v for k, (v, _) in payloads.items()}
+    manifest = {(*cell, lod): v for cell, (lod, v, _) in cells_held(payloads).items()}
+    key = next(iter(manifest))
     manifest[key] = manifest[key] - 1  # an older version than the server's
     manifest[(999, 999, 999, 0)] = 1  # a tile the world does not have
     with client.explore(world.name, held=manifest) as stream:
         stream.send_view(camera, 1)
         responses, again = drain_until_complete(stream, 1)
-    assert set(again) == {key}
+    assert {k[:3] for k in again} == {key[:3]}
     removals = [r.tile_removal for r in responses if r.WhichOneof("response") == "tile_removal"]
     assert [(r.key.x, r.reason) for r in removals] == [(999, pb.TILE_REMOVAL_REASON_DELETED)]
 
@@ -154,23 +208,31 @@ def test_a_small_splat_budget_keeps_the_client_under_it_with_removals(tmp_path, 
     with fresh_server(tmp_path) as server, Client(server.address) as c:
         w = c.create_world(photo, tile_size_m=1.0)
         camera = spawn_camera(w, 160, 120)
-        budget = w.splat_count // 2
+        budget = w.splat_count // 20
         # Close to the backdrop, sliding sideways: each view sees a part of the world.
         poses = [look_at((x, 1.6, -4.5), (x, 1.6, -6.0)) for x in (-2.5, 0.0, 2.5)]
         resident, removals = {}, 0
         with c.explore(w.name, splat_budget=budget) as stream:
             for i, pose in enumerate(poses):
                 stream.send_view(camera.with_pose(pose), i)
-                responses, payloads = drain_until_complete(stream, i)
+                responses, _ = drain_until_complete(stream, i)
+                assembler = Reassembler()
                 for r in responses:
-                    if r.WhichOneof("response") == "tile_removal":
+                    kind = r.WhichOneof("response")
+                    if kind == "tile_removal":
                         k = r.tile_removal.key
                         assert r.tile_removal.reason == pb.TILE_REMOVAL_REASON_BUDGET
-                        resident.pop((k.x, k.y, k.z, k.lod))
+                        assert resident.pop((k.x, k.y, k.z))[0] == k.lod
                         removals += 1
-                for key, (_, payload) in payloads.items():
-                    resident[key] = raw.decode(payload).count
-                assert 0 < sum(resident.values()) <= budget
+                    elif kind == "tile_chunk":
+                        c = r.tile_chunk
+                        key = (c.key.x, c.key.y, c.key.z, c.key.lod)
+                        done = assembler.add(key, c.version, c.chunk_index, c.chunk_count, c.data)
+                        if done is not None:
+                            resident[key[:3]] = (key[3], decode_payload(done).count)
+                            # Never over the budget, after every tile, not just at the end.
+                            assert sum(n for _, n in resident.values()) <= budget
+                assert 0 < sum(n for _, n in resident.values()) <= budget
     assert removals > 0
 
 
@@ -262,9 +324,10 @@ def test_a_client_that_asks_for_colliders_gets_one_per_streamed_tile_in_its_fram
             key = (c.key.x, c.key.y, c.key.z, c.key.lod)
             data = assembler.add(key, c.version, c.chunk_index, c.chunk_count, c.data)
             if data is not None:
+                assert key[:3] not in {k[:3] for k in pieces}  # once per cell, not per level
                 pieces[key] = decode_collider(data)
                 assert len(pieces[key].triangles) == c.triangle_count <= 2000
-    assert pieces and set(pieces) <= set(payloads)
+    assert pieces and {k[:3] for k in pieces} <= {k[:3] for k in payloads}
     # Centimetres, Z up: the prior's floor (world y = 0) is Unreal z = 0.
     lowest = min(p.absolute_vertices()[:, 2].min() for p in pieces.values())
     assert abs(lowest) < 5.0

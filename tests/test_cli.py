@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 from plyfile import PlyData
@@ -65,14 +66,16 @@ def test_create_then_list_export_and_walk_on_an_in_process_store(tmp_path, photo
     report = json.loads((out / "report.json").read_text())
     assert len(report["poses"]) == 5  # out 1 m in 0.5 m steps and back the same way
     for pose in report["poses"]:
-        assert pose["complete"] and pose["splats_resident"] == 240 * 160
+        assert pose["complete"] and pose["splats_resident"] > 0
         assert 0.0 <= pose["hole_fraction"] <= 1.0
         assert Image.open(out / pose["image"]).size == (96, 72)
     assert report["poses"][0]["time_to_first_tile_s"] > 0
-    # Out and back: the last pose is the first one, so it renders the same picture.
-    first = Image.open(out / report["poses"][0]["image"])
-    last = Image.open(out / report["poses"][-1]["image"])
-    assert first.tobytes() == last.tobytes()
+    # Out and back: the last pose is the first one, so it renders the same picture, up to the
+    # finer levels the client kept from nearer poses.
+    first = np.asarray(Image.open(out / report["poses"][0]["image"]), np.float64) / 255
+    last = np.asarray(Image.open(out / report["poses"][-1]["image"]), np.float64) / 255
+    psnr = -10 * np.log10(np.mean((first - last) ** 2) + 1e-12)
+    assert psnr >= 30.0
 
 
 def test_serve_answers_a_remote_client_and_stops_gracefully_on_sigterm(tmp_path, photo_file):

@@ -3,12 +3,14 @@ budgets, resume, credits, evictions and view status."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 from worldstream.geometry.camera import Camera, intrinsics_from_fov, look_at
 from worldstream.geometry.gaussians import Gaussians
-from worldstream.session.explore import ExploreSession, SessionLimits
+from worldstream.session.explore import ExploreSession, Send, SessionLimits, choose_lod
 from worldstream.session.priority import (
     TileBoxes,
     box_in_frustum,
@@ -16,6 +18,7 @@ from worldstream.session.priority import (
 )
 from worldstream.session.priority import visible_tiles as visible_tiles_fast
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
+from worldstream.tiles.pyramid import Cell, LodOptions, build_pyramids
 
 
 def visible_tiles(camera, tiles, margin):
@@ -31,6 +34,12 @@ WIDTH, HEIGHT = 64, 48
 
 def world(cells: dict[tuple[int, int, int], int], version: int = 1) -> dict[TileKey, Tile]:
     """Tiles of TILE metres with the given number of splats near the centre of each cell."""
+    tiles = build_tiles(splats(cells), TILE, version)
+    assert {(k.x, k.y, k.z) for k in tiles} == set(cells)
+    return tiles
+
+
+def splats(cells: dict[tuple[int, int, int], int]) -> Gaussians:
     rng = np.random.default_rng(0)
     means = []
     for (x, y, z), count in cells.items():
@@ -38,7 +47,7 @@ def world(cells: dict[tuple[int, int, int], int], version: int = 1) -> dict[Tile
         means.append(centre + rng.uniform(-1.0, 1.0, (count, 3)))
     means = np.concatenate(means).astype(np.float32)
     n = len(means)
-    gaussians = Gaussians.from_numpy(
+    return Gaussians.from_numpy(
         {
             "means": means,
             "quats": np.tile(np.array([1.0, 0.0, 0.0, 0.0], np.float32), (n, 1)),
@@ -47,9 +56,6 @@ def world(cells: dict[tuple[int, int, int], int], version: int = 1) -> dict[Tile
             "sh": np.zeros((n, 1, 3), np.float32),
         }
     )
-    tiles = build_tiles(gaussians, TILE, version)
-    assert {(k.x, k.y, k.z) for k in tiles} == set(cells)
-    return tiles
 
 
 def camera(eye, target, fov_y: float = 60.0) -> Camera:
@@ -127,185 +133,320 @@ def test_straight_ahead_the_nearer_tile_comes_first():
     assert order == [key(0, 0, 2), key(0, 0, 4), key(0, 0, 6)]
 
 
-# --- budget, resume ----------------------------------------------------------------------------
+# --- sessions over LOD pyramids ------------------------------------------------------------------
+
+
+def pyramids(counts: dict[tuple[int, int, int], int], version: int = 1) -> dict[TileKey, Cell]:
+    """Cells of TILE metres; a cell of more than 64 splats gets coarser levels."""
+    gaussians = splats(counts)
+    tiles = build_tiles(gaussians, TILE, version)
+    return build_pyramids(gaussians, tiles, LodOptions(min_splats=64, max_levels=4))
+
+
+def session(cells, splat_budget=1000, credit_bytes=1 << 20, max_sse_px=16.0) -> ExploreSession:
+    return ExploreSession(
+        cells, SessionLimits(splat_budget, credit_bytes, max_sse_px), frustum_margin=0.0
+    )
+
+
+def planned(s: ExploreSession) -> list[tuple[TileKey, int]]:
+    return [(c.key, lod) for c, lod in s.pending()]
+
+
+class Client:
+    """What a client holds, applying the session's sends as the proto says: removals first,
+    then the tile, which replaces its cell's level."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+
+    def apply(self, send) -> None:
+        for key in send.evict:
+            assert self.cells.pop((key.x, key.y, key.z))[0] == key.lod
+        k = send.cell.key
+        self.cells[(k.x, k.y, k.z)] = (send.lod, send.cell.version, send.splat_count)
+
+    @property
+    def splats(self) -> int:
+        return sum(n for _, _, n in self.cells.values())
+
+
+def drain(s: ExploreSession, client: Client | None = None, payload_bytes: int = 1) -> list:
+    """Send until the session has nothing more to send; returns the sends."""
+    sends = []
+    while (send := s.next_send()) is not None:
+        if client is not None:
+            client.apply(send)
+        s.on_sent(send, payload_bytes)
+        sends.append(send)
+        assert len(sends) < 1000, "the session never stops sending"
+    return sends
+
 
 ROW = {(0, 0, 0): 10, (0, 0, 1): 10, (0, 0, 2): 10, (0, 0, 3): 10}  # straight down the view
 
 
-def session(tiles, splat_budget=1000, credit_bytes=1 << 20) -> ExploreSession:
-    return ExploreSession(tiles, SessionLimits(splat_budget, credit_bytes), frustum_margin=0.0)
-
-
-def test_the_splat_budget_limits_the_tiles_the_view_needs():
-    s = session(world(ROW), splat_budget=25)
+def test_the_splat_budget_limits_the_cells_the_view_needs():
+    s = session(pyramids(ROW), splat_budget=25)
     s.set_view(AHEAD, 0)
-    assert keys(s.pending()) == [key(0, 0, 0), key(0, 0, 1)]
+    assert planned(s) == [(key(0, 0, 0), 0), (key(0, 0, 1), 0)]
 
-    s = session(world(ROW), splat_budget=40)
+    s = session(pyramids(ROW), splat_budget=40)
     s.set_view(AHEAD, 0)
-    assert keys(s.pending()) == [key(0, 0, 0), key(0, 0, 1), key(0, 0, 2), key(0, 0, 3)]
+    assert [k for k, _ in planned(s)] == [key(0, 0, z) for z in range(4)]
 
 
-def test_a_first_tile_larger_than_the_budget_is_still_needed():
-    s = session(world({(0, 0, 0): 50, (0, 0, 1): 1}), splat_budget=10)
+def test_a_cell_too_big_for_the_budget_is_sent_at_a_coarser_level_never_over_budget():
+    cells = pyramids({(0, 0, 0): 3000, (0, 0, 1): 10})
+    big = cells[key(0, 0, 0)]
+    assert big.counts[0] == 3000 and big.counts[-1] <= 64
+    budget = big.counts[1] + 5
+    s = session(cells, splat_budget=budget)
     s.set_view(AHEAD, 0)
-    assert keys(s.pending()) == [key(0, 0, 0)]
+    client = Client()
+    sends = drain(s, client)
+    assert client.cells[(0, 0, 0)][0] >= 1  # not level 0: it does not fit
+    assert client.splats <= budget and s.resident_splats == client.splats
+    assert sends[0].key == big.key_at(big.coarsest)
+
+
+def test_choose_lod_refines_where_the_geometric_error_spans_more_than_the_threshold():
+    cells = pyramids({(0, 0, 3): 3000})
+    cell = cells[key(0, 0, 3)]
+    errors = cell.errors
+    assert errors[0] == 0 and all(a < b for a, b in itertools.pairwise(errors))
+    focal = 500.0
+    # At the distance where level 1's error is exactly 16 px, level 1 is allowed; nearer, not.
+    at = errors[1] * focal / 16.0
+    assert choose_lod(cell, at * 1.01, focal, 16.0) >= 1
+    assert choose_lod(cell, at * 0.99, focal, 16.0) == 0
+    assert choose_lod(cell, 0.0, focal, 16.0) == 0  # inside the cell: full detail
+    assert choose_lod(cell, 1e6, focal, 16.0) == cell.coarsest
+
+
+def test_coarse_levels_of_every_cell_go_before_any_refinement():
+    cells = pyramids({(0, 0, 1): 3000, (0, 0, 2): 3000, (0, 0, 3): 3000})
+    s = session(cells, splat_budget=100_000, max_sse_px=0.5)  # a strict threshold: refine all
+    s.set_view(AHEAD, 0)
+    sends = drain(s, Client())
+    first = [(x.cell.key, x.lod) for x in sends[:3]]
+    assert first == [(cells[key(0, 0, z)].key, cells[key(0, 0, z)].coarsest) for z in (1, 2, 3)]
+    assert all(x.lod < x.cell.coarsest for x in sends[3:])
+    assert [x.cell.key for x in sends[3:]] == [key(0, 0, z) for z in (1, 2, 3)]
+
+
+def test_a_far_cell_gets_a_coarser_level_than_a_near_one():
+    cells = pyramids({(0, 0, 1): 3000, (0, 0, 12): 3000})
+    s = session(cells, splat_budget=100_000, max_sse_px=1.0)
+    s.set_view(AHEAD, 0)
+    client = Client()
+    drain(s, client)
+    assert client.cells[(0, 0, 1)][0] < client.cells[(0, 0, 12)][0]
+
+
+def test_refining_never_empties_a_cell_and_the_budget_holds_on_a_random_walk():
+    rng = np.random.default_rng(7)
+    layout = {(x, 0, z): int(rng.integers(10, 2500)) for x in range(-2, 3) for z in range(-2, 4)}
+    cells = pyramids(layout)
+    for budget in (300, 2000, 8000):
+        s = session(cells, splat_budget=budget, credit_bytes=1 << 30)
+        client = Client()
+        for step in range(12):
+            eye = np.array([2.0, 2.0, 2.0]) + rng.uniform(-6, 6, 3) * [1, 0, 1]
+            target = eye + np.array([np.sin(step), 0.0, np.cos(step)])
+            view = camera(tuple(eye), tuple(target))
+            s.set_view(view, step, velocity=rng.normal(size=3))
+            needed = {(c.key.x, c.key.y, c.key.z) for c, _ in s._plan}
+            shown = set(client.cells) & needed
+            while (send := s.next_send()) is not None:
+                client.apply(send)
+                s.on_sent(send, 1)
+                assert client.splats <= budget
+                # A cell of the view that was shown stays shown, whatever is refined or evicted.
+                assert shown <= set(client.cells)
+            assert s.resident_splats == client.splats <= budget
+            assert needed <= set(client.cells), (budget, step, s.pending())  # view complete
 
 
 def test_resume_skips_current_tiles_resends_stale_ones_and_reports_gone_ones():
-    tiles = world(ROW, version=3)
+    cells = pyramids(ROW, version=3)
     manifest = {
         key(0, 0, 0): 3,  # current
         key(0, 0, 1): 2,  # stale: an older version
         key(9, 9, 9): 3,  # no longer exists
+        TileKey(0, 0, 2, 5): 3,  # a level the cell does not have
     }
-    s, current, gone = ExploreSession.resume(tiles, SessionLimits(1000, 1 << 20), 0.0, manifest)
+    s, current, gone = ExploreSession.resume(cells, SessionLimits(1000, 1 << 20), 0.0, manifest)
     s.set_view(AHEAD, 0)
 
     assert current == 1
-    assert gone == [key(9, 9, 9)]
-    assert keys(s.pending()) == [key(0, 0, 1), key(0, 0, 2), key(0, 0, 3)]
-    assert s.resident_splats == 10
+    assert gone == [TileKey(0, 0, 2, 5), key(9, 9, 9)]
+    assert planned(s) == [(key(0, 0, 2), 0), (key(0, 0, 3), 0), (key(0, 0, 1), 0)]
+    assert s.resident_splats == 20  # the stale tile is still shown until it is replaced
+
+
+def test_resume_with_two_levels_of_one_cell_keeps_the_finer_current_one():
+    cells = pyramids({(0, 0, 1): 3000}, version=2)
+    manifest = {TileKey(0, 0, 1, 0): 2, TileKey(0, 0, 1, 1): 2, TileKey(0, 0, 1, 2): 1}
+    s, current, gone = ExploreSession.resume(cells, SessionLimits(10**6, 1 << 20), 0.0, manifest)
+    assert current == 1
+    assert sorted(gone) == [TileKey(0, 0, 1, 1), TileKey(0, 0, 1, 2)]
+    assert s.held[key(0, 0, 1)].lod == 0
 
 
 # --- credits -----------------------------------------------------------------------------------
 
 
 def test_sending_stops_when_the_credit_window_is_full_and_resumes_after_an_ack():
-    s = session(world(ROW), credit_bytes=100)
+    s = session(pyramids(ROW), credit_bytes=100)
     s.set_view(AHEAD, 0)
 
-    first = s.next_tile()
+    first = s.next_send()
     assert first is not None and first.key == key(0, 0, 0)
     s.on_sent(first, 60)
-    second = s.next_tile()  # 60 < 100: one more may go
+    second = s.next_send()  # 60 < 100: one more may go
     assert second is not None and second.key == key(0, 0, 1)
     s.on_sent(second, 40)
 
     assert s.in_flight_bytes == 100
-    assert s.next_tile() is None  # window full at exactly credit_bytes
+    assert s.next_send() is None  # window full at exactly credit_bytes
 
     assert s.on_ack(60) is True
     assert s.in_flight_bytes == 40
-    third = s.next_tile()
+    third = s.next_send()
     assert third is not None and third.key == key(0, 0, 2)
 
 
 def test_one_payload_may_overshoot_the_window_so_a_large_tile_can_be_sent():
-    s = session(world(ROW), credit_bytes=100)
+    s = session(pyramids(ROW), credit_bytes=100)
     s.set_view(AHEAD, 0)
-    tile = s.next_tile()
-    s.on_sent(tile, 10_000)
-    assert s.next_tile() is None
+    s.on_sent(s.next_send(), 10_000)
+    assert s.next_send() is None
     s.on_ack(10_000)
-    assert s.next_tile() is not None
+    assert s.next_send() is not None
 
 
 def test_an_ack_of_more_than_is_in_flight_is_flagged_and_clamped_to_zero():
-    s = session(world(ROW), credit_bytes=100)
+    s = session(pyramids(ROW), credit_bytes=100)
     s.set_view(AHEAD, 0)
-    s.on_sent(s.next_tile(), 30)
-
+    s.on_sent(s.next_send(), 30)
     assert s.on_ack(50) is False
     assert s.in_flight_bytes == 0
 
 
 def test_a_negative_ack_is_flagged_and_changes_nothing():
-    s = session(world(ROW), credit_bytes=100)
+    s = session(pyramids(ROW), credit_bytes=100)
     s.set_view(AHEAD, 0)
-    s.on_sent(s.next_tile(), 30)
-
+    s.on_sent(s.next_send(), 30)
     assert s.on_ack(-5) is False
     assert s.in_flight_bytes == 30
 
 
 def test_when_the_view_is_complete_there_is_nothing_to_send():
-    s = session(world(ROW))
+    s = session(pyramids(ROW))
     s.set_view(AHEAD, 0)
-    while (tile := s.next_tile()) is not None:
-        s.on_sent(tile, 1)
+    drain(s)
     assert s.pending() == []
     assert s.resident_splats == 40
 
 
-# --- evictions ---------------------------------------------------------------------------------
+# --- evictions and prefetch --------------------------------------------------------------------
 
-# A row ahead (needed) and, behind the camera, one tile near and one far from the row.
+# A row ahead (needed) and, behind the camera, one cell near and one far from the row.
 EVICT = {(0, 0, 0): 10, (0, 0, 1): 10, (0, 0, -2): 10, (0, 0, -8): 10}
 
 
-def test_evictions_drop_enough_tiles_outside_the_view_to_fit_the_budget():
-    tiles = world(EVICT)
-    s = session(tiles, splat_budget=30)
-    s.set_view(AHEAD, 0)
-    assert keys(s.pending()) == [key(0, 0, 0), key(0, 0, 1)]
+def held_behind(s: ExploreSession, cells) -> Client:
+    """The client holds (0,0,0) and the two cells behind the camera."""
+    client = Client()
     for k in (key(0, 0, 0), key(0, 0, -2), key(0, 0, -8)):
-        s.on_sent(tiles[k], 1)
-
-    incoming = tiles[key(0, 0, 1)]
-    drops = s.evictions(incoming)
-
-    # 30 held + 10 incoming is 10 over: one tile goes, the one farthest from the incoming.
-    assert drops == [key(0, 0, -8)]
-    for k in drops:
-        s.drop(k)
-    assert s.resident_splats + incoming.splat_count <= 30
-    assert key(0, 0, 0) in s.held
+        send = Send(cells[k], 0, ())
+        client.apply(send)
+        s.on_sent(send, 1)
+    return client
 
 
-def test_evictions_drop_several_tiles_when_one_is_not_enough():
-    tiles = world(EVICT)
-    s = session(tiles, splat_budget=20)
+def test_evictions_drop_the_held_cell_farthest_from_the_incoming_one_to_fit_the_budget():
+    cells = pyramids(EVICT)
+    s = session(cells, splat_budget=30)
+    client = held_behind(s, cells)
     s.set_view(AHEAD, 0)
-    for k in (key(0, 0, 0), key(0, 0, -2), key(0, 0, -8)):
-        s.on_sent(tiles[k], 1)
+    send = s.next_send()
+    assert send.key == key(0, 0, 1)
+    # 30 held + 10 incoming is 10 over: one goes, the one farthest from the incoming.
+    assert send.evict == (key(0, 0, -8),)
+    client.apply(send)
+    assert client.splats <= 30
 
-    drops = s.evictions(tiles[key(0, 0, 1)])
-    assert drops == [key(0, 0, -8), key(0, 0, -2)]
 
-
-def test_evictions_never_drop_a_tile_the_view_needs():
-    tiles = world(EVICT)
-    s = session(tiles, splat_budget=15)
+def test_evictions_drop_several_cells_when_one_is_not_enough():
+    cells = pyramids(EVICT)
+    s = session(cells, splat_budget=20)
+    held_behind(s, cells)
     s.set_view(AHEAD, 0)
-    # The budget only covers one tile, so the view needs just the nearest one.
-    assert keys(s.pending()) == [key(0, 0, 0)]
-    s.on_sent(tiles[key(0, 0, 0)], 1)
-
-    # Nothing outside the view is held: going over the budget beats opening a hole.
-    assert s.evictions(tiles[key(0, 0, 1)]) == []
+    send = s.next_send()
+    assert send.key == key(0, 0, 1)
+    assert send.evict == (key(0, 0, -8), key(0, 0, -2))
 
 
-def test_no_evictions_while_the_incoming_tile_fits():
-    tiles = world(EVICT)
-    s = session(tiles, splat_budget=40)
+def test_evictions_never_drop_a_cell_the_view_needs():
+    cells = pyramids(EVICT)
+    s = session(cells, splat_budget=15)
     s.set_view(AHEAD, 0)
-    for k in (key(0, 0, 0), key(0, 0, -2), key(0, 0, -8)):
-        s.on_sent(tiles[k], 1)
-    assert s.evictions(tiles[key(0, 0, 1)]) == []
+    # The budget covers one cell, so the view needs just the nearest one.
+    assert planned(s) == [(key(0, 0, 0), 0)]
+    s.on_sent(s.next_send(), 1)
+    assert s.next_send() is None
 
 
-def test_a_new_version_of_a_held_tile_is_not_counted_twice():
-    tiles = world(EVICT)
-    s = session(tiles, splat_budget=30)
-    s.set_view(AHEAD, 0)
+def test_a_new_version_of_a_held_cell_is_not_counted_twice():
+    cells = pyramids(EVICT)
+    s = session(cells, splat_budget=30)
     for k in (key(0, 0, 0), key(0, 0, 1), key(0, 0, -8)):
-        s.on_sent(tiles[k], 1)
-    # Resending (0,0,1) replaces its 10 splats: 30 - 10 + 10 is within the budget.
-    assert s.evictions(tiles[key(0, 0, 1)]) == []
+        s.on_sent(Send(cells[k], 0, ()), 1)
+    s.set_view(AHEAD, 0)
+    newer = pyramids(EVICT, version=2)
+    assert s.set_cells(newer) == []
+    send = s.next_send()
+    # Resending (0,0,0) replaces its 10 splats: 30 - 10 + 10 is within the budget.
+    assert send.key == key(0, 0, 0) and send.cell.version == 2 and send.evict == ()
+
+
+def test_a_cell_that_no_longer_exists_is_reported_gone_when_the_world_changes():
+    cells = pyramids(ROW)
+    s = session(cells)
+    s.set_view(AHEAD, 0)
+    drain(s)
+    smaller = pyramids({k: v for k, v in ROW.items() if k != (0, 0, 3)}, version=2)
+    assert s.set_cells(smaller) == [key(0, 0, 3)]
+    assert key(0, 0, 3) not in s.held
+
+
+def test_the_camera_velocity_prefetches_cells_about_to_come_into_view_after_the_view():
+    cells = pyramids({(0, 0, 1): 10, (3, 0, 0): 10})  # ahead; and off to the side (+x)
+    s = session(cells)
+    s.set_view(AHEAD, 0)
+    assert [x.cell.key for x in drain(s)] == [key(0, 0, 1)]
+
+    s = session(cells)
+    s.set_view(AHEAD, 1, velocity=np.array([12.0, 0.0, 0.0]))  # moving sideways fast
+    status = s.status_if_changed()
+    assert status.pending_tiles == 1  # the prefetched cell is not part of the view
+    sends = drain(s)
+    assert [x.cell.key for x in sends] == [key(0, 0, 1), key(3, 0, 0)]
+    assert s.status_if_changed().complete
 
 
 # --- view status -------------------------------------------------------------------------------
 
 
-def test_view_status_is_reported_once_per_change_of_sequence_or_completeness():
-    tiles = world({(0, 0, 0): 10, (0, 0, 1): 10})
-    s = session(tiles)
+def test_view_status_is_reported_once_per_change_of_sequence_completeness_or_generation():
+    cells = pyramids({(0, 0, 0): 10, (0, 0, 1): 10})
+    s = session(cells)
     assert s.status_if_changed() is None  # no view yet
 
     s.set_view(AHEAD, 1)
     event = s.status_if_changed()
-    assert event is not None
     assert (event.sequence, event.complete, event.pending_tiles, event.resident_splats) == (
         1,
         False,
@@ -314,11 +455,10 @@ def test_view_status_is_reported_once_per_change_of_sequence_or_completeness():
     )
     assert s.status_if_changed() is None
 
-    s.on_sent(s.next_tile(), 1)
+    s.on_sent(s.next_send(), 1)
     assert s.status_if_changed() is None  # still incomplete: nothing new to say
-    s.on_sent(s.next_tile(), 1)
+    s.on_sent(s.next_send(), 1)
     event = s.status_if_changed()
-    assert event is not None
     assert (event.sequence, event.complete, event.pending_tiles, event.resident_splats) == (
         1,
         True,
@@ -327,6 +467,12 @@ def test_view_status_is_reported_once_per_change_of_sequence_or_completeness():
     )
     assert s.status_if_changed() is None
 
+    s.pending_generation = 1  # a job the view waits for: not complete, whatever it holds
+    s._reported = None
+    event = s.status_if_changed()
+    assert (event.complete, event.pending_generation) == (False, 1)
+
+    s.pending_generation = 0
     s.set_view(AHEAD, 2)  # a new view the client already holds: complete at once
     event = s.status_if_changed()
     assert event is not None and (event.sequence, event.complete) == (2, True)

@@ -39,6 +39,15 @@ class ServerConfig:
     max_credit_bytes: int = 256 * MiB
     max_held_tiles: int = 100_000
     """Largest resume manifest a client may send."""
+    max_sse_px: float = 16.0
+    """Screen-space error, in pixels, above which a tile is refined to a finer level (Cesium's
+    default)."""
+    payload_cache_bytes: int = 256 * MiB
+    """Encoded tile payloads kept in memory for every session to share."""
+    generate_on_demand: bool = True
+    """Generate views ahead of a streaming camera where the world does not cover them yet."""
+    generation_workers: int = 1
+    """Generation jobs that run at once; more queue (they are CPU-bound)."""
     max_page_size: int = 100
     creation_workers: int = 2
     """World creations that run at once; more queue."""

@@ -10,11 +10,13 @@ import grpc
 from worldstream.api import convert
 from worldstream.api.config import ServerConfig
 from worldstream.api.errors import streaming, unary
-from worldstream.api.explore import explore
+from worldstream.api.explore import Shared, explore
 from worldstream.errors import InvalidArgument
 from worldstream.geometry.engine import EngineFrame
+from worldstream.tiles.payloads import PayloadCache
 from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
+from worldstream.world.jobs import GenerationJobs
 from worldstream.world.worlds import CreateOptions, Worlds
 
 _FORMATS = {
@@ -32,11 +34,15 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
         self.config = config
         self.creation_pool = ThreadPoolExecutor(config.creation_workers, "ws-create")
         self.io_pool = ThreadPoolExecutor(config.io_workers, "ws-io")
+        self.jobs = GenerationJobs(worlds, config.generation_workers)
+        self.payloads = PayloadCache(config.payload_cache_bytes)
+        self.shared = Shared(worlds, config, self.run_io, self.jobs, self.payloads)
 
     async def run_io(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self.io_pool, fn, *args)
 
     def shutdown(self) -> None:
+        self.jobs.shutdown()
         self.creation_pool.shutdown(wait=True, cancel_futures=True)
         self.io_pool.shutdown(wait=True, cancel_futures=True)
 
@@ -88,6 +94,7 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
     async def DeleteWorld(self, request: pb.DeleteWorldRequest, context) -> pb.DeleteWorldResponse:
         world_id = convert.world_id_from_name(request.name)
         await self.run_io(self.worlds.delete, world_id)
+        self.jobs.forget(world_id)
         return pb.DeleteWorldResponse()
 
     @streaming
@@ -124,4 +131,4 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
             yield pb.ExportWorldResponse(chunk=chunk)
 
     async def Explore(self, request_iterator, context: grpc.aio.ServicerContext):
-        await explore(self.worlds, self.config, self.run_io, context)
+        await explore(self.shared, context)

@@ -131,6 +131,7 @@ def summarise_walk(report: WalkReport) -> None:
         console.print(
             f"pose {p.index:3d}: {'complete' if p.complete else 'TIMED OUT'}  first tile {ttft:>8}"
             f"  {p.splats_resident:,} splats  holes {100 * p.hole_fraction:.1f}%"
+            + (f"  generated ({p.generation_jobs} job)" if p.generation_jobs else "")
         )
     for w in report.warnings:
         console.print(f"[yellow]warning[/] {w}")

@@ -110,8 +110,10 @@ class AsyncExploreStream:
         except grpc.RpcError as error:
             raise from_rpc_error(error) from None
 
-    async def send_view(self, camera: Camera, sequence: int) -> None:
-        await self._write(rq.view_request(camera, sequence, self.frame))
+    async def send_view(
+        self, camera: Camera, sequence: int, velocity: tuple[float, float, float] = (0, 0, 0)
+    ) -> None:
+        await self._write(rq.view_request(camera, sequence, self.frame, velocity))
 
     async def ack(self, nbytes: int) -> None:
         await self._write(rq.ack_request(nbytes))

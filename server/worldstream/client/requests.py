@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from worldstream.geometry.camera import Camera
-from worldstream.geometry.engine import EngineFrame, camera_to_engine
+from worldstream.geometry.engine import EngineFrame, camera_to_engine, points_to_engine
 from worldstream.v1 import worldstream_pb2 as pb
 
 FRAMES = {
@@ -54,6 +56,8 @@ def start_request(
     credit_bytes: int = 0,
     held: dict[tuple[int, int, int, int], int] | None = None,
     colliders: bool = False,
+    encodings: tuple[int, ...] = (pb.TILE_ENCODING_QUANTIZED_V1, pb.TILE_ENCODING_RAW_F32),
+    no_generation: bool = False,
 ) -> pb.ExploreRequest:
     held_tiles = [
         pb.HeldTile(key=pb.TileKey(x=k[0], y=k[1], z=k[2], lod=k[3]), version=v)
@@ -65,17 +69,23 @@ def start_request(
             engine_frame=FRAMES[frame],
             splat_budget=splat_budget,
             credit_bytes=credit_bytes,
-            encodings=[pb.TILE_ENCODING_RAW_F32],
+            encodings=list(encodings),
             held_tiles=held_tiles,
             colliders=colliders,
+            no_generation=no_generation,
         )
     )
 
 
 def view_request(
-    camera: Camera, sequence: int, frame: EngineFrame = EngineFrame.GLTF
+    camera: Camera,
+    sequence: int,
+    frame: EngineFrame = EngineFrame.GLTF,
+    velocity: tuple[float, float, float] = (0.0, 0.0, 0.0),
 ) -> pb.ExploreRequest:
+    """`velocity`: the camera's, world frame, metres per second (the server prefetches ahead)."""
     position, rotation = camera_to_engine(camera, frame)
+    v = points_to_engine(np.asarray(velocity, np.float64)[None, :], frame)[0]
     return pb.ExploreRequest(
         view=pb.ViewUpdate(
             sequence=sequence,
@@ -84,6 +94,7 @@ def view_request(
             vertical_fov_degrees=camera.fov_y_degrees,
             viewport_width=camera.width,
             viewport_height=camera.height,
+            velocity=pb.Vec3(x=v[0], y=v[1], z=v[2]),
         )
     )
 

@@ -151,8 +151,10 @@ class ExploreStream:
         except grpc.RpcError as error:
             self._responses.put(from_rpc_error(error))
 
-    def send_view(self, camera: Camera, sequence: int) -> None:
-        self._requests.put(rq.view_request(camera, sequence, self.frame))
+    def send_view(
+        self, camera: Camera, sequence: int, velocity: tuple[float, float, float] = (0, 0, 0)
+    ) -> None:
+        self._requests.put(rq.view_request(camera, sequence, self.frame, velocity))
 
     def ack(self, nbytes: int) -> None:
         self._requests.put(rq.ack_request(nbytes))

@@ -21,8 +21,9 @@ from worldstream.geometry.camera import Camera
 from worldstream.geometry.engine import EngineFrame
 from worldstream.geometry.gaussians import Gaussians
 from worldstream.render import render
-from worldstream.tiles import raw
 from worldstream.tiles.chunks import Reassembler
+from worldstream.tiles.decode import decode_payload
+from worldstream.tiles.raw import RawTile
 
 
 @dataclass
@@ -37,6 +38,7 @@ class PoseReport:
     splats_resident: int
     hole_fraction: float  # pixels with alpha < 0.5
     image: str
+    generation_jobs: int = 0  # generation jobs the server reported while the pose waited
 
 
 @dataclass
@@ -50,23 +52,24 @@ class WalkReport:
 
 
 class HeldTiles:
-    """Decoded tiles the client holds, keyed by (x, y, z, lod) -> (version, arrays)."""
+    """Decoded tiles the client holds: one level of detail per cell, keyed by cell (x, y, z) ->
+    (lod, version, arrays). A tile that arrives replaces what its cell held (the proto's rule)."""
 
     def __init__(self) -> None:
-        self.tiles: dict[tuple[int, int, int, int], tuple[int, raw.RawTile]] = {}
+        self.tiles: dict[tuple[int, int, int], tuple[int, int, RawTile]] = {}
 
-    def put(self, key: tuple[int, int, int, int], version: int, tile: raw.RawTile) -> None:
-        self.tiles[key] = (version, tile)
+    def put(self, key: tuple[int, int, int, int], version: int, tile: RawTile) -> None:
+        self.tiles[key[:3]] = (key[3], version, tile)
 
     def drop(self, key: tuple[int, int, int, int]) -> None:
-        self.tiles.pop(key, None)
+        self.tiles.pop(key[:3], None)
 
     def manifest(self) -> dict[tuple[int, int, int, int], int]:
-        return {key: version for key, (version, _) in self.tiles.items()}
+        return {(*cell, lod): version for cell, (lod, version, _) in self.tiles.items()}
 
     @property
     def splat_count(self) -> int:
-        return sum(t.count for _, t in self.tiles.values())
+        return sum(t.count for _, _, t in self.tiles.values())
 
     def gaussians(self) -> Gaussians:
         """Everything held as one set (glTF frame = world frame, so no conversion)."""
@@ -80,7 +83,7 @@ class HeldTiles:
                     "sh": t.sh,
                 }
             )
-            for _, t in self.tiles.values()
+            for _, _, t in self.tiles.values()
         ]
         return Gaussians.concat(parts)
 
@@ -112,6 +115,7 @@ def walk(
             sent = time.perf_counter()
             stream.send_view(view, index)
             first, finished, received, complete = None, None, 0, False
+            jobs: set[str] = set()
             deadline = sent + timeout_s
             while not complete:
                 remaining = deadline - time.perf_counter()
@@ -136,9 +140,11 @@ def walk(
                         chunk.data,
                     )
                     if payload is not None:
-                        held.put(_key(chunk.key), chunk.version, raw.decode(payload))
+                        held.put(_key(chunk.key), chunk.version, decode_payload(payload))
                         received += 1
                         stream.ack(len(payload))
+                elif kind == "generation":
+                    jobs.add(response.generation.job)
                 elif kind == "tile_removal":
                     held.drop(_key(response.tile_removal.key))
                 elif kind == "warning":
@@ -163,6 +169,7 @@ def walk(
                 splats_resident=held.splat_count,
                 hole_fraction=float(np.mean(result.alpha < 0.5)),
                 image=image,
+                generation_jobs=len(jobs),
             )
             report.poses.append(pose_report)
             if on_pose is not None:

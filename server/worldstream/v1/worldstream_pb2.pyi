@@ -28,6 +28,7 @@ class TileEncoding(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     TILE_ENCODING_UNSPECIFIED: _ClassVar[TileEncoding]
     TILE_ENCODING_RAW_F32: _ClassVar[TileEncoding]
+    TILE_ENCODING_QUANTIZED_V1: _ClassVar[TileEncoding]
 
 class TileRemovalReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -53,6 +54,7 @@ ENGINE_FRAME_UNITY: EngineFrame
 ENGINE_FRAME_UNREAL: EngineFrame
 TILE_ENCODING_UNSPECIFIED: TileEncoding
 TILE_ENCODING_RAW_F32: TileEncoding
+TILE_ENCODING_QUANTIZED_V1: TileEncoding
 TILE_REMOVAL_REASON_UNSPECIFIED: TileRemovalReason
 TILE_REMOVAL_REASON_BUDGET: TileRemovalReason
 TILE_REMOVAL_REASON_DELETED: TileRemovalReason
@@ -244,7 +246,7 @@ class ExploreRequest(_message.Message):
     def __init__(self, start: _Optional[_Union[ExploreStart, _Mapping]] = ..., view: _Optional[_Union[ViewUpdate, _Mapping]] = ..., ack: _Optional[_Union[TileAck, _Mapping]] = ...) -> None: ...
 
 class ExploreStart(_message.Message):
-    __slots__ = ("world", "engine_frame", "splat_budget", "credit_bytes", "encodings", "held_tiles", "colliders")
+    __slots__ = ("world", "engine_frame", "splat_budget", "credit_bytes", "encodings", "held_tiles", "colliders", "no_generation")
     WORLD_FIELD_NUMBER: _ClassVar[int]
     ENGINE_FRAME_FIELD_NUMBER: _ClassVar[int]
     SPLAT_BUDGET_FIELD_NUMBER: _ClassVar[int]
@@ -252,6 +254,7 @@ class ExploreStart(_message.Message):
     ENCODINGS_FIELD_NUMBER: _ClassVar[int]
     HELD_TILES_FIELD_NUMBER: _ClassVar[int]
     COLLIDERS_FIELD_NUMBER: _ClassVar[int]
+    NO_GENERATION_FIELD_NUMBER: _ClassVar[int]
     world: str
     engine_frame: EngineFrame
     splat_budget: int
@@ -259,7 +262,8 @@ class ExploreStart(_message.Message):
     encodings: _containers.RepeatedScalarFieldContainer[TileEncoding]
     held_tiles: _containers.RepeatedCompositeFieldContainer[HeldTile]
     colliders: bool
-    def __init__(self, world: _Optional[str] = ..., engine_frame: _Optional[_Union[EngineFrame, str]] = ..., splat_budget: _Optional[int] = ..., credit_bytes: _Optional[int] = ..., encodings: _Optional[_Iterable[_Union[TileEncoding, str]]] = ..., held_tiles: _Optional[_Iterable[_Union[HeldTile, _Mapping]]] = ..., colliders: _Optional[bool] = ...) -> None: ...
+    no_generation: bool
+    def __init__(self, world: _Optional[str] = ..., engine_frame: _Optional[_Union[EngineFrame, str]] = ..., splat_budget: _Optional[int] = ..., credit_bytes: _Optional[int] = ..., encodings: _Optional[_Iterable[_Union[TileEncoding, str]]] = ..., held_tiles: _Optional[_Iterable[_Union[HeldTile, _Mapping]]] = ..., colliders: _Optional[bool] = ..., no_generation: _Optional[bool] = ...) -> None: ...
 
 class ViewUpdate(_message.Message):
     __slots__ = ("sequence", "position", "rotation", "vertical_fov_degrees", "viewport_width", "viewport_height", "velocity")
@@ -326,7 +330,7 @@ class ExploreHeader(_message.Message):
     def __init__(self, world: _Optional[_Union[World, _Mapping]] = ..., engine_frame: _Optional[_Union[EngineFrame, str]] = ..., encoding: _Optional[_Union[TileEncoding, str]] = ..., splat_budget: _Optional[int] = ..., credit_bytes: _Optional[int] = ..., max_chunk_bytes: _Optional[int] = ..., resumed_tiles: _Optional[int] = ..., spawn_position: _Optional[_Union[Vec3, _Mapping]] = ..., spawn_rotation: _Optional[_Union[Quat, _Mapping]] = ...) -> None: ...
 
 class TileChunk(_message.Message):
-    __slots__ = ("key", "version", "encoding", "chunk_index", "chunk_count", "splat_count", "payload_bytes", "data")
+    __slots__ = ("key", "version", "encoding", "chunk_index", "chunk_count", "splat_count", "payload_bytes", "data", "geometric_error")
     KEY_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     ENCODING_FIELD_NUMBER: _ClassVar[int]
@@ -335,6 +339,7 @@ class TileChunk(_message.Message):
     SPLAT_COUNT_FIELD_NUMBER: _ClassVar[int]
     PAYLOAD_BYTES_FIELD_NUMBER: _ClassVar[int]
     DATA_FIELD_NUMBER: _ClassVar[int]
+    GEOMETRIC_ERROR_FIELD_NUMBER: _ClassVar[int]
     key: TileKey
     version: int
     encoding: TileEncoding
@@ -343,7 +348,8 @@ class TileChunk(_message.Message):
     splat_count: int
     payload_bytes: int
     data: bytes
-    def __init__(self, key: _Optional[_Union[TileKey, _Mapping]] = ..., version: _Optional[int] = ..., encoding: _Optional[_Union[TileEncoding, str]] = ..., chunk_index: _Optional[int] = ..., chunk_count: _Optional[int] = ..., splat_count: _Optional[int] = ..., payload_bytes: _Optional[int] = ..., data: _Optional[bytes] = ...) -> None: ...
+    geometric_error: float
+    def __init__(self, key: _Optional[_Union[TileKey, _Mapping]] = ..., version: _Optional[int] = ..., encoding: _Optional[_Union[TileEncoding, str]] = ..., chunk_index: _Optional[int] = ..., chunk_count: _Optional[int] = ..., splat_count: _Optional[int] = ..., payload_bytes: _Optional[int] = ..., data: _Optional[bytes] = ..., geometric_error: _Optional[float] = ...) -> None: ...
 
 class ColliderChunk(_message.Message):
     __slots__ = ("key", "version", "chunk_index", "chunk_count", "triangle_count", "payload_bytes", "data")
@@ -397,16 +403,18 @@ class StreamWarning(_message.Message):
     def __init__(self, reason: _Optional[str] = ..., message: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ViewStatus(_message.Message):
-    __slots__ = ("sequence", "complete", "pending_tiles", "resident_splats")
+    __slots__ = ("sequence", "complete", "pending_tiles", "resident_splats", "pending_generation")
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_FIELD_NUMBER: _ClassVar[int]
     PENDING_TILES_FIELD_NUMBER: _ClassVar[int]
     RESIDENT_SPLATS_FIELD_NUMBER: _ClassVar[int]
+    PENDING_GENERATION_FIELD_NUMBER: _ClassVar[int]
     sequence: int
     complete: bool
     pending_tiles: int
     resident_splats: int
-    def __init__(self, sequence: _Optional[int] = ..., complete: _Optional[bool] = ..., pending_tiles: _Optional[int] = ..., resident_splats: _Optional[int] = ...) -> None: ...
+    pending_generation: int
+    def __init__(self, sequence: _Optional[int] = ..., complete: _Optional[bool] = ..., pending_tiles: _Optional[int] = ..., resident_splats: _Optional[int] = ..., pending_generation: _Optional[int] = ...) -> None: ...
 
 class ExportWorldRequest(_message.Message):
     __slots__ = ("name", "format", "engine_frame")

@@ -2,8 +2,10 @@
 
 A job extends a world at some cameras (`Worlds.extend`). Asking for a region that already has a
 queued or running job joins it instead of starting another, so two sessions walking towards the
-same doorway cause one generation. Listeners hear progress and the end from the worker thread;
-callers that live on an event loop hop back onto it themselves.
+same doorway cause one generation; asking for a region whose job has ended gets that ended job,
+so a view that generation cannot cover completely is not generated again and again. Listeners
+hear progress and the end from the worker thread; callers that live on an event loop hop back
+onto it themselves.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from worldstream.geometry.camera import Camera
-from worldstream.world.worlds import Extension, Worlds
+from worldstream.world.worlds import Worlds
 
 Listener = Callable[["Job"], None]
 
@@ -30,7 +32,8 @@ class Job:
     state: str = "queued"  # queued -> running -> done | failed
     fraction: float = 0.0
     message: str = ""
-    result: Extension | None = None
+    added_frames: int = 0
+    added_splats: int = 0
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
     _listeners: list[Listener] = field(default_factory=list)
@@ -61,6 +64,7 @@ class GenerationJobs:
         self.worlds = worlds
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="generate")
         self._active: dict[tuple[str, Hashable], Job] = {}
+        self._ended: dict[tuple[str, Hashable], Job] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self.started = 0  # jobs actually started (not joined), for tests and metrics
@@ -72,7 +76,7 @@ class GenerationJobs:
         """
         key = (world_id, region)
         with self._lock:
-            job = self._active.get(key)
+            job = self._active.get(key) or self._ended.get(key)
             if job is not None:
                 return job, False
             job = Job(next(self._ids), world_id, region, list(cameras))
@@ -90,15 +94,25 @@ class GenerationJobs:
             job._report()
 
         try:
-            job.result = self.worlds.extend(job.world_id, job.cameras, progress)
+            # Only counts are kept: the grown world lives in Worlds' cache, and ended jobs are
+            # remembered per region.
+            extension = self.worlds.extend(job.world_id, job.cameras, progress)
+            job.added_frames, job.added_splats = extension.frames, extension.splats
             job.state, job.fraction = "done", 1.0
         except BaseException as exc:  # reported to listeners; the worker lives on
             job.error, job.state = exc, "failed"
         finally:
             with self._lock:
                 self._active.pop((job.world_id, job.region), None)
+                self._ended[(job.world_id, job.region)] = job
             job.done.set()
             job._report()
+
+    def forget(self, world_id: str) -> None:
+        """Drop the ended jobs of a world (it was deleted: a new world may reuse its id)."""
+        with self._lock:
+            for key in [k for k in self._ended if k[0] == world_id]:
+                del self._ended[key]
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

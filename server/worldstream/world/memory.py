@@ -251,6 +251,19 @@ class SpatialMemory:
         )
         return [Retrieved(f, g, g / npix) for f, g in picks], stats
 
+    def coverage(self, camera: Camera) -> float:
+        """Fraction of `camera`'s view (at the index's resolution) that some frame explains:
+        what camera planning asks before it generates there."""
+        tolerance = self.config.depth_tolerance
+        with self._lock:
+            if not self._frames:
+                return 0.0
+            view = self._view(camera)
+            got = self._index.gather(view, tolerance)
+        covers = np.zeros((len(got.frame_ids), view.pixel_count), dtype=bool)
+        mark_explained(got.labels, got.pixels, got.depths, got.zmin, 1.0 + tolerance, covers)
+        return float(covers.any(axis=0).mean()) if len(got.frame_ids) else 0.0
+
     def retrieve_reference(self, camera: Camera, k: int = MAX_RETRIEVED) -> list[Retrieved]:
         """The definition of retrieval, scanning every frame: slow, for tests and benchmarks."""
         k = _check_k(k)

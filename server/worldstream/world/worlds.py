@@ -5,6 +5,7 @@ Blocking calls: the API runs them on worker threads, never on the event loop.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import uuid
@@ -27,12 +28,14 @@ from worldstream.reconstruct.lift import lift_new
 from worldstream.store.catalog import WorldRecord
 from worldstream.store.store import Store
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
+from worldstream.tiles.pyramid import Cell, LodOptions, build_pyramids
 from worldstream.world.exports import ExportFile, check_frame, export_file
 from worldstream.world.grow import EXTEND_FOOTPRINT_PX, EXTEND_OPACITY, GrowingWorld
 from worldstream.world.memory import SpatialMemory
 from worldstream.world.surfaces import Collider, Surfaces
 
 ProgressFn = Callable[[str, float, str], None]  # (stage, fraction, message)
+Watcher = Callable[["LoadedWorld"], None]
 WORLD_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
 # 2: Gaussians in chunks, one per extension, each with the world version that added it; layout.
 MANIFEST_VERSION = 2
@@ -44,6 +47,7 @@ class WorldSettings:
     max_side_px: int = 640  # working resolution of the seed frame, longer side
     tile_size_m: float = 4.0
     loaded_worlds_cached: int = 4  # LRU of worlds held in memory for streaming and export
+    lod: LodOptions = field(default_factory=LodOptions)
     generator_options: GeneratorOptions = field(default_factory=GeneratorOptions)
     # Colour fitting makes the seed view sharper (36 vs 30 dB at the seed camera on the rooms
     # scene) but every other view worse (about 3 dB 0.5 m away), so walkable worlds skip it.
@@ -71,6 +75,7 @@ class LoadedWorld:
     version: int  # increases whenever the world's Gaussians change
     layout: list[WorldPlane] = field(default_factory=list)  # the seed's floor/wall planes
     splat_versions: np.ndarray | None = None  # [N] int32: the world version that added each
+    cells: dict[TileKey, Cell] = field(default_factory=dict)  # each tile's LOD pyramid
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,33 @@ class Worlds:
         self._cache: OrderedDict[str, LoadedWorld] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._grow_locks: dict[str, threading.Lock] = {}
+        self._watchers: dict[str, list[Watcher]] = {}
+
+    # -- change notification ----------------------------------------------------------------
+
+    def watch(self, world_id: str, watcher: Watcher) -> Callable[[], None]:
+        """Call `watcher(loaded)` from the growing thread each time the world grows; returns
+        the function that stops it."""
+        with self._cache_lock:
+            self._watchers.setdefault(world_id, []).append(watcher)
+
+        def stop() -> None:
+            with self._cache_lock:
+                watchers = self._watchers.get(world_id, [])
+                if watcher in watchers:
+                    watchers.remove(watcher)
+                if not watchers:
+                    self._watchers.pop(world_id, None)
+
+        return stop
+
+    def _notify(self, loaded: LoadedWorld) -> None:
+        with self._cache_lock:
+            watchers = list(self._watchers.get(loaded.record.id, []))
+        for watcher in watchers:
+            # A watcher that fails (its session's loop has closed) must not fail the growth.
+            with contextlib.suppress(Exception):
+                watcher(loaded)
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -290,13 +322,21 @@ class Worlds:
         gaussians = Gaussians.concat(parts)
         splat_versions = np.concatenate(versions) if versions else np.zeros(0, np.int32)
         tiles = build_tiles(gaussians, record.tile_size_m, version=splat_versions)
+        cells = build_pyramids(gaussians, tiles, self.settings.lod)
         memory = SpatialMemory()
         for name in manifest.get("frames", []):
             sha = manifest["files"][f"{name}.npz"]["sha256"]
             memory.add(Frame.from_arrays(self.store.files.read_arrays(world_id, name, sha)))
         layout = [(np.asarray(p[:3], np.float64), float(p[3])) for p in manifest.get("layout", [])]
         return LoadedWorld(
-            record, gaussians, tiles, memory, int(manifest["version"]), layout, splat_versions
+            record,
+            gaussians,
+            tiles,
+            memory,
+            int(manifest["version"]),
+            layout,
+            splat_versions,
+            cells,
         )
 
     def _remember(self, loaded: LoadedWorld) -> None:
@@ -340,9 +380,10 @@ class Worlds:
                     self._cache.pop(world_id, None)
                 raise
             self._remember(extended)
-            progress("done", 1.0, f"{len(growing.added)} views added")
-            added = sum(len(g) for _, g in growing.added)
-            return Extension(extended, len(growing.added), added)
+        self._notify(extended)
+        progress("done", 1.0, f"{len(growing.added)} views added")
+        added = sum(len(g) for _, g in growing.added)
+        return Extension(extended, len(growing.added), added)
 
     def _save_extension(self, loaded: LoadedWorld, growing: GrowingWorld) -> LoadedWorld:
         files = self.store.files
@@ -384,6 +425,14 @@ class Worlds:
             prior = np.full(len(loaded.gaussians), loaded.version, np.int32)
         splat_versions = np.concatenate([prior, np.full(len(new), version, np.int32)])
         tiles = build_tiles(gaussians, record.tile_size_m, version=splat_versions)
+        cells = build_pyramids(gaussians, tiles, self.settings.lod, previous=loaded.cells)
         return LoadedWorld(
-            record, gaussians, tiles, growing.memory, version, loaded.layout, splat_versions
+            record,
+            gaussians,
+            tiles,
+            growing.memory,
+            version,
+            loaded.layout,
+            splat_versions,
+            cells,
         )
