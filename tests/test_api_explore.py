@@ -331,3 +331,23 @@ def test_a_client_that_asks_for_colliders_gets_one_per_streamed_tile_in_its_fram
     # Centimetres, Z up: the prior's floor (world y = 0) is Unreal z = 0.
     lowest = min(p.absolute_vertices()[:, 2].min() for p in pieces.values())
     assert abs(lowest) < 5.0
+
+
+def test_a_client_that_stops_acknowledging_stalls_only_itself(client, world):
+    camera = spawn_camera(world, 160, 120)
+    with client.explore(world.name, credit_bytes=4_000, encodings=RAW) as stalled:
+        stalled.send_view(camera, 0)
+        first = stalled.next(timeout=10)
+        assert first.WhichOneof("response") == "header"
+        # The stalled stream has its window full and acknowledges nothing from here on.
+        with client.explore(world.name, encodings=RAW) as healthy:
+            healthy.send_view(camera, 0)
+            _, payloads = drain_until_complete(healthy, 0, timeout=10)
+        assert payloads
+        sent = 0
+        with pytest.raises(queue.Empty):
+            while True:
+                response = stalled.next(timeout=1.0)
+                if response.WhichOneof("response") == "tile_chunk":
+                    sent += len(response.tile_chunk.data)
+        assert sent < sum(len(p) for _, p in payloads.values())  # it is still held back
