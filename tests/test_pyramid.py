@@ -80,8 +80,11 @@ def test_a_payload_decodes_to_the_level_in_the_engine_frame_and_units():
     raw_tile = decode_payload(
         encode_arrays(level.arrays, cell.box_min, EngineFrame.UNREAL, Encoding.RAW_F32)
     )
-    # Quantized positions within a millimetre (0.1 engine units) of the float ones.
-    np.testing.assert_allclose(tile.absolute_positions(), raw_tile.absolute_positions(), atol=0.1)
+    # Quantized positions within half a step of the chunk's fixed-point grid (one chunk here).
+    exact = raw_tile.absolute_positions()
+    steps = (exact.max(0) - exact.min(0)) / (2.0 ** np.array(codec.POSITION_BITS) - 1)
+    error = np.abs(tile.absolute_positions() - exact)
+    assert np.all(error <= 0.5 * steps + 1e-3)
 
 
 def test_a_payload_that_is_neither_encoding_is_refused():
