@@ -1,0 +1,219 @@
+"""The Unity package's C# core (unity_client/Runtime/Core), compiled and run under Mono.
+
+The cases themselves are C# (unity_client/Tests/Editor/Cases, shared with the Unity EditMode
+suite); this module runs them through unity_client/Tests/run_core_tests.sh, feeds them WSRF
+payloads written by the server's own encoder, and checks what binds the C# to the rest of the
+repository: generated proto code, enum numbers, the error-status fixture, the package layout.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import grpc
+import numpy as np
+import pytest
+from google.protobuf import any_pb2
+from google.rpc import error_details_pb2, status_pb2
+
+from worldstream.tiles import raw
+from worldstream.v1 import worldstream_pb2 as pb
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "unity_client"
+VECTORS = ROOT / "tests" / "vectors"
+GENERATED = PACKAGE / "Runtime" / "Generated"
+MISSING_TOOL = 3  # run_core_tests.sh and gen_proto.sh: a tool is missing and cannot be had
+NO_GRPC_PLUGIN = 4  # gen_proto.sh: protoc ran, grpc_csharp_plugin is missing
+
+
+def write_raw_vectors(out: Path) -> int:
+    """Every golden vector's decoded values, re-encoded as WSRF by the server's encoder."""
+    out.mkdir()
+    written = 0
+    for path in sorted(VECTORS.glob("tile_v1_*.json")):
+        doc = json.loads(path.read_text())
+        decoded = {k: np.array(v, dtype=np.float32) for k, v in doc["decoded"].items()}
+        n, k = doc["count"], (doc["sh_degree"] + 1) ** 2
+        origin = np.array(doc["origin"], dtype=np.float64)
+        payload = raw.encode(
+            origin,
+            decoded["positions"].reshape(n, 3).astype(np.float64) + origin,
+            decoded["quats"].reshape(n, 4),
+            decoded["log_scales"].reshape(n, 3),
+            decoded["opacity_logits"].reshape(n),
+            decoded["sh"].reshape(n, k, 3),
+            doc["engine_frame"],
+        )
+        # The round trip through absolute float64 positions is exact for these origins.
+        assert np.array_equal(
+            raw.decode(payload).positions.reshape(-1), decoded["positions"].reshape(-1)
+        )
+        name = path.stem.replace("tile_v1_", "raw_v1_")
+        (out / f"{name}.bin").write_bytes(payload)
+        doc.update(payload=f"{name}.bin", payload_bytes=len(payload), magic="WSRF")
+        (out / f"{name}.json").write_text(json.dumps(doc))
+        written += 1
+    return written
+
+
+def run_core_tests(env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **env_extra}
+    return subprocess.run(
+        ["bash", str(PACKAGE / "Tests" / "run_core_tests.sh")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
+
+
+def test_the_csharp_core_passes_every_case_against_the_golden_and_server_written_vectors(tmp_path):
+    assert write_raw_vectors(tmp_path / "raw") >= 8
+    result = run_core_tests({"WORLDSTREAM_RAW_VECTORS": str(tmp_path / "raw")})
+    output = result.stdout + result.stderr
+    if result.returncode == MISSING_TOOL:
+        pytest.skip(f"Mono's C# compiler is not available: {output.strip()}")
+    assert result.returncode == 0, output
+    summary = re.search(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", result.stdout, re.M)
+    assert summary, output
+    passed, failed, skipped = (int(g) for g in summary.groups())
+    assert (failed, skipped) == (0, 0), output
+    assert passed >= 50, output
+    for case in (
+        "Every_golden_vector_decodes_to_the_values_in_its_json",
+        "The_decoder_reproduces_the_vectors_bit_for_bit",
+        "Raw_payloads_from_the_server_encoder_decode_to_the_same_values",
+        "Every_truncation_of_every_vector_is_refused",
+        "The_manifest_round_trips_through_its_text_form",
+    ):
+        assert re.search(rf"^PASS \w+\.{case} ", result.stdout, re.M), (
+            f"{case} did not pass\n{output}"
+        )
+
+
+def test_the_status_bytes_in_the_csharp_cases_are_what_python_protobuf_writes():
+    info = error_details_pb2.ErrorInfo(
+        reason="WORLD_NOT_FOUND", domain="worldstream", metadata={"world": "worlds/nope"}
+    )
+    detail = any_pb2.Any()
+    detail.Pack(info)
+    status = status_pb2.Status(
+        code=grpc.StatusCode.NOT_FOUND.value[0],
+        message="world worlds/nope does not exist",
+        details=[detail],
+    )
+    source = (PACKAGE / "Tests" / "Editor" / "Cases" / "StatusCases.cs").read_text()
+    constant = re.search(r"NotFoundStatusHex =(.*?);", source, re.S)
+    assert constant, "StatusCases.cs lost its NotFoundStatusHex constant"
+    hex_in_csharp = "".join(re.findall(r'"([0-9a-f]+)"', constant.group(1)))
+    assert hex_in_csharp == status.SerializeToString().hex()
+
+
+def csharp_enum(path: Path, name: str) -> dict[str, int]:
+    body = re.search(rf"enum {name}\s*{{(.*?)}}", path.read_text(), re.S)
+    assert body, f"no enum {name} in {path}"
+    return {m[0]: int(m[1]) for m in re.findall(r"^\s*(\w+) = (\d+),", body.group(1), re.M)}
+
+
+def test_the_csharp_enums_carry_the_proto_and_grpc_numbers():
+    encodings = csharp_enum(PACKAGE / "Runtime" / "Core" / "PayloadEncoding.cs", "PayloadEncoding")
+    assert encodings == {
+        "Unspecified": pb.TILE_ENCODING_UNSPECIFIED,
+        "RawF32": pb.TILE_ENCODING_RAW_F32,
+        "QuantizedV1": pb.TILE_ENCODING_QUANTIZED_V1,
+    }
+    codes = csharp_enum(PACKAGE / "Runtime" / "Core" / "StatusCode.cs", "StatusCode")
+    expected = {c.name.replace("_", "").lower(): c.value[0] for c in grpc.StatusCode}
+    assert {name.lower(): number for name, number in codes.items()} == expected
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory) -> tuple[Path, int, str]:
+    out = tmp_path_factory.mktemp("generated")
+    result = subprocess.run(
+        ["bash", str(PACKAGE / "gen_proto.sh"), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return out, result.returncode, result.stdout + result.stderr
+
+
+def test_regenerating_the_csharp_messages_changes_nothing(regenerated):
+    out, code, output = regenerated
+    if code == MISSING_TOOL:
+        pytest.skip(f"protoc is not installed: {output.strip()}")
+    assert code in (0, NO_GRPC_PLUGIN), output
+    produced = out / "Worldstream.cs"
+    assert produced.read_bytes() == (GENERATED / "Worldstream.cs").read_bytes(), (
+        "Runtime/Generated/Worldstream.cs differs from protoc's output: "
+        "run unity_client/gen_proto.sh"
+    )
+
+
+def test_regenerating_the_csharp_grpc_client_changes_nothing(regenerated):
+    out, code, output = regenerated
+    if code in (MISSING_TOOL, NO_GRPC_PLUGIN):
+        pytest.skip(f"protoc or grpc_csharp_plugin is not installed: {output.strip()}")
+    assert code == 0, output
+    produced = out / "WorldstreamGrpc.cs"
+    assert produced.read_bytes() == (GENERATED / "WorldstreamGrpc.cs").read_bytes(), (
+        "Runtime/Generated/WorldstreamGrpc.cs differs from the plugin's output: "
+        "run unity_client/gen_proto.sh"
+    )
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in GENERATED.glob("*.cs"))
+
+
+def test_the_package_layout_is_a_upm_package_whose_core_has_no_engine_reference():
+    manifest = json.loads((PACKAGE / "package.json").read_text())
+    assert manifest["name"] == "com.worldstream.client"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])
+    assert f"## [{manifest['version']}]" in (PACKAGE / "CHANGELOG.md").read_text()
+    for sample in manifest["samples"]:
+        assert (PACKAGE / sample["path"]).is_dir(), sample
+    asmdefs = {
+        json.loads(p.read_text())["name"]: json.loads(p.read_text())
+        for p in PACKAGE.rglob("*.asmdef")
+    }
+    assert {
+        "WorldStream.Core",
+        "WorldStream.Runtime",
+        "WorldStream.Editor",
+        "WorldStream.Tests.Editor",
+        "WorldStream.Tests.Runtime",
+    } <= set(asmdefs)
+    assert asmdefs["WorldStream.Core"]["noEngineReferences"] is True
+    assert asmdefs["WorldStream.Core"]["references"] == []
+    assert {
+        "name": "wu.yize.gsplat",
+        "expression": "[1.2.1,2.0.0)",
+        "define": "WORLDSTREAM_GSPLAT",
+    } in (asmdefs["WorldStream.Runtime"]["versionDefines"])
+    for path in (PACKAGE / "Runtime" / "Core").glob("*.cs"):
+        text = path.read_text()
+        assert "UnityEngine" not in text and "UnityEditor" not in text, path.name
+    # Code that uses gsplat compiles only when the package is there.
+    for path in PACKAGE.rglob("*.cs"):
+        text = path.read_text()
+        if "using Gsplat" in text:
+            assert text.lstrip().startswith("#if WORLDSTREAM_GSPLAT"), path.name
+    assert (PACKAGE / "link.xml").read_text().count("<assembly fullname=") >= 4
+
+
+def test_every_asset_unity_imports_has_its_committed_meta_file():
+    spec = importlib.util.spec_from_file_location(
+        "meta_files", PACKAGE / "Tools~" / "meta_files.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.problems() == [], "run: python unity_client/Tools~/meta_files.py"
+    assert (PACKAGE / "Runtime" / "Core" / "TileKey.cs.meta").exists()
+    assert not (PACKAGE / "Tests" / "Mono~.meta").exists()
