@@ -165,6 +165,7 @@ class _Stream:
         self.poses: collections.deque[TimedPose] = collections.deque(maxlen=RECENT_POSES)
         self.waiting: dict[int, Job] = {}  # generation jobs this stream listens to
         self.seen_jobs: set[int] = set()
+        self.latest_view = None
         self.blocking: set[int] = set()  # ...of which the current view waits for
         self.planning = False  # a coverage plan is running
         self.planned = -1  # the view sequence the last plan was for
@@ -214,6 +215,7 @@ class _Stream:
             while not self.queue.empty():
                 if not await self._apply(self.queue.get_nowait(), loop):
                     return
+            self._commit_view()
             if self.generate and not self.planning and self.planned < session.sequence:
                 self._start_plan(loop)
             status = session.status_if_changed() if self._planned_current() else None
@@ -236,6 +238,16 @@ class _Stream:
                     return
                 continue
             await self._send(send)
+
+    def _commit_view(self) -> None:
+        if self.latest_view is None:
+            return
+        camera, sequence, velocity = self.latest_view
+        self.latest_view = None
+        self.poses.append(TimedPose(time.monotonic(), camera))
+        self.blocking.clear()
+        self.session.set_view(camera, sequence, velocity)
+        self.session.pending_generation = 0
 
     def _planned_current(self) -> bool:
         # Without generation there is nothing to plan; with it, a view is not reported before
@@ -275,10 +287,9 @@ class _Stream:
             )
             if not np.all(np.isfinite(velocity)):
                 velocity = np.zeros(3)
-            self.poses.append(TimedPose(time.monotonic(), camera))
-            self.blocking.clear()
-            session.set_view(camera, view.sequence, velocity)
-            session.pending_generation = 0
+            # Applied once the queue is drained: of views that arrived together only the latest
+            # matters, and planning each one would let a fast client outrun the server.
+            self.latest_view = (camera, view.sequence, velocity)
         elif kind == "ack":
             if not session.on_ack(request.ack.bytes):
                 return _warning(

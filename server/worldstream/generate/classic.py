@@ -40,6 +40,7 @@ OPAQUE_ALPHA = 0.99  # at or above this the world fully explains a pixel
 # occluding edge has a depth between the two surfaces, where nothing is.
 BEHIND = 0.02
 GENERATED_CONFIDENCE = 0.3  # confidence of inpainted pixels, recorded in the Frame
+FAR_FACTOR = 2.0  # new content at most this x the farthest surface a view shows (99th pct)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,11 @@ class ClassicGenerator:
         filled = snap_to_planes(
             filled, hole, camera, list(memory.layout), settings.depth_tolerance, fallback
         )
+        # Grazing planes and extrapolated inverse depth run off towards infinity; new content
+        # goes no farther than FAR_FACTOR x the farthest surface the view already shows, so a
+        # turned view adds a backdrop, not splats kilometres away (each alone in its tile).
+        reach = float(np.percentile(depth[known], 99)) if np.any(known) else fallback
+        filled[hole] = np.minimum(filled[hole], FAR_FACTOR * max(reach, fallback))
         guide = normals_from_depth(filled, camera) * settings.guide_weight
         sources = [
             Source(
