@@ -105,6 +105,8 @@ class ExploreSession:
     resident_splats: int = 0
     _plan: list[tuple[Cell, int]] = field(default_factory=list)  # the view's (cell, level)
     _prefetch: list[Cell] = field(default_factory=list)
+    _send_order: list[tuple[Cell, int, bool]] | None = None
+    _cursor: int = 0
     _reported: tuple | None = None
     _boxes: TileBoxes | None = None
     _camera: Camera | None = None
@@ -188,6 +190,7 @@ class ExploreSession:
 
     def _replan(self) -> None:
         self._reported = None
+        self._send_order = None
         camera = self._camera
         if camera is None:
             return
@@ -235,13 +238,37 @@ class ExploreSession:
 
     # -- what to send -----------------------------------------------------------------------
 
+    def _order(self) -> list[tuple[Cell, int, bool]]:
+        """The view's (cell, level) in send order: the coarsest level of every cell the client
+        lacks first, then refinements. Built once per plan; `_cursor` skips the satisfied head,
+        so a session costs O(1) per tile sent rather than O(plan)."""
+        if self._send_order is None:
+            # (cell, level, show): a "show" entry asks only that the cell be held at all.
+            missing = [(c, c.coarsest, True) for c, _ in self._plan if c.key not in self.held]
+            lacking = {c.key for c, _, _ in missing}
+            refine = [
+                (c, lod, False)
+                for c, lod in self._plan
+                if not self._is_current(c, lod) and (c.key not in lacking or lod != c.coarsest)
+            ]
+            self._send_order, self._cursor = missing + refine, 0
+        return self._send_order
+
+    def _satisfied(self, cell: Cell, lod: int, show: bool) -> bool:
+        return cell.key in self.held if show else self._is_current(cell, lod)
+
+    def _head(self) -> int:
+        order = self._order()
+        while self._cursor < len(order) and self._satisfied(*order[self._cursor]):
+            self._cursor += 1
+        return self._cursor
+
     def pending(self) -> list[tuple[Cell, int]]:
-        """The view's (cell, level) the client does not hold yet, in send order: the coarsest
-        level of every missing cell first, then refinements."""
-        missing = [(c, c.coarsest) for c, _ in self._plan if c.key not in self.held]
-        refine = [(c, lod) for c, lod in self._plan if not self._is_current(c, lod)]
-        seen = {c.key for c, _ in missing}
-        return missing + [(c, lod) for c, lod in refine if c.key not in seen or lod != c.coarsest]
+        """The view's (cell, level) the client does not hold yet, in send order."""
+        order = self._order()
+        return [
+            (c, lod) for c, lod, show in order[self._head() :] if not self._satisfied(c, lod, show)
+        ]
 
     def can_send(self) -> bool:
         # One payload may overshoot the window, or a tile larger than it could never be sent.
@@ -252,12 +279,18 @@ class ExploreSession:
         or no credit)."""
         if not self.can_send():
             return None
-        candidates = self.pending()
-        candidates += [(c, c.coarsest) for c in self._prefetch if c.key not in self.held]
-        for cell, lod in candidates:
+        order = self._order()
+        for cell, lod, show in order[self._head() :]:
+            if self._satisfied(cell, lod, show):
+                continue
             evict = self._room_for(cell, lod)
             if evict is not None:
                 return Send(cell, lod, tuple(evict))
+        for cell in self._prefetch:
+            if cell.key not in self.held:
+                evict = self._room_for(cell, cell.coarsest)
+                if evict is not None:
+                    return Send(cell, cell.coarsest, tuple(evict))
         # Nothing fits: make room by sending a cell held finer than the plan wants, coarser.
         for cell, lod in self._plan + [(c, c.coarsest) for c in self._prefetch]:
             held = self.held.get(cell.key)
@@ -309,12 +342,13 @@ class ExploreSession:
         """A ViewStatus for the latest view when it changed since last reported."""
         if self.sequence < 0:
             return None
-        pending = len(self.pending())
-        complete = pending == 0 and self.pending_generation == 0
+        waiting = self._head() < len(self._order())
+        complete = not waiting and self.pending_generation == 0
         state = (self.sequence, complete, self.pending_generation)
         if self._reported == state:
             return None
         self._reported = state
+        pending = len(self.pending())
         return ViewStatusEvent(
             self.sequence, complete, pending, self.resident_splats, self.pending_generation
         )
