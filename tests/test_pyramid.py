@@ -11,7 +11,7 @@ from worldstream.geometry.engine import EngineFrame
 from worldstream.geometry.gaussians import Gaussians
 from worldstream.tiles import codec
 from worldstream.tiles.decode import decode_payload
-from worldstream.tiles.encode import Encoding, encode_arrays, units_per_metre
+from worldstream.tiles.encode import Encoding, encode_arrays
 from worldstream.tiles.grid import build_tiles
 from worldstream.tiles.lod import opacity_mass
 from worldstream.tiles.payloads import PayloadCache
@@ -76,7 +76,7 @@ def test_a_payload_decodes_to_the_level_in_the_engine_frame_and_units():
     payload = encode_arrays(level.arrays, cell.box_min, EngineFrame.UNREAL, Encoding.QUANTIZED_V1)
     tile = decode_payload(payload)
     assert tile.count == level.count and len(payload) <= 14 * level.count + 40 + 64
-    assert units_per_metre(EngineFrame.UNREAL) == pytest.approx(100.0)
+    assert EngineFrame.UNREAL.unit_scale == pytest.approx(100.0)
     raw_tile = decode_payload(
         encode_arrays(level.arrays, cell.box_min, EngineFrame.UNREAL, Encoding.RAW_F32)
     )

@@ -468,7 +468,6 @@ def test_view_status_is_reported_once_per_change_of_sequence_completeness_or_gen
     assert s.status_if_changed() is None
 
     s.pending_generation = 1  # a job the view waits for: not complete, whatever it holds
-    s._reported = None
     event = s.status_if_changed()
     assert (event.complete, event.pending_generation) == (False, 1)
 

@@ -27,7 +27,7 @@ from worldstream.geometry.engine import EngineFrame, points_from_engine
 from worldstream.session.explore import ExploreSession, Send, SessionLimits
 from worldstream.tiles.chunks import split
 from worldstream.tiles.collider import encode_collider
-from worldstream.tiles.encode import Encoding, encode_arrays, units_per_metre
+from worldstream.tiles.encode import Encoding, encode_arrays
 from worldstream.tiles.payloads import PayloadCache
 from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.world.jobs import GenerationJobs, Job
@@ -146,22 +146,24 @@ async def explore(shared: Shared, context: grpc.aio.ServicerContext) -> None:
     except WorldStreamError as exc:
         await abort(context, exc)
         return
-    stream = _Stream(shared, context, loaded, frame, encoding, colliders)
-    stream.generate = config.generate_on_demand and not start.no_generation
+    generate = config.generate_on_demand and not start.no_generation
+    stream = _Stream(shared, context, loaded, frame, encoding, colliders, generate)
     await stream.run(limits, manifest, start.engine_frame)
 
 
 class _Stream:
-    def __init__(self, shared: Shared, context, loaded: LoadedWorld, frame, encoding, colliders):
+    def __init__(
+        self, shared: Shared, context, loaded: LoadedWorld, frame, encoding, colliders, generate
+    ):
         self.shared = shared
         self.context = context
         self.loaded = loaded
         self.frame: EngineFrame = frame
         self.encoding: Encoding = encoding
         self.colliders = colliders
-        self.units = units_per_metre(frame)
+        self.units = frame.unit_scale  # engine units per metre, for geometric errors
         self.queue: asyncio.Queue = asyncio.Queue()
-        self.generate = True
+        self.generate: bool = generate
         self.poses: collections.deque[TimedPose] = collections.deque(maxlen=RECENT_POSES)
         self.waiting: dict[int, Job] = {}  # generation jobs this stream listens to
         self.seen_jobs: set[int] = set()
@@ -355,8 +357,8 @@ class _Stream:
             self._update_pending_generation()
 
     def _update_pending_generation(self) -> None:
+        # The session reports a change of pending_generation as a new status by itself.
         self.session.pending_generation = len(self.blocking)
-        self.session._reported = None
 
     async def _on_job(self, job: Job) -> None:
         if job.id not in self.waiting:

@@ -26,12 +26,6 @@ class Encoding(enum.Enum):
     QUANTIZED_V1 = 2  # docs/tile-format.md
 
 
-def units_per_metre(frame: EngineFrame) -> float:
-    """Engine length units in one metre (100 for Unreal's centimetres)."""
-    ends = points_to_engine(np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), frame)
-    return float(np.linalg.norm(ends[1] - ends[0]))
-
-
 def encode_arrays(
     arrays: Mapping[str, np.ndarray], box_min: np.ndarray, frame: EngineFrame, encoding: Encoding
 ) -> bytes:
