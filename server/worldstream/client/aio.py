@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import collections
 from collections.abc import AsyncIterator, Callable
 
 import grpc
 
 from worldstream.client import requests as rq
 from worldstream.client.errors import from_rpc_error
+from worldstream.client.responses import unbatch
 from worldstream.client.sync import CHANNEL_OPTIONS
 from worldstream.geometry.camera import Camera
 from worldstream.geometry.engine import EngineFrame
@@ -103,6 +105,7 @@ class AsyncExploreStream:
     def __init__(self, call, frame: EngineFrame) -> None:
         self._call = call
         self.frame = frame
+        self._pending: collections.deque[pb.ExploreResponse] = collections.deque()
 
     async def _write(self, request: pb.ExploreRequest) -> None:
         try:
@@ -119,12 +122,17 @@ class AsyncExploreStream:
         await self._write(rq.ack_request(nbytes))
 
     async def next(self) -> pb.ExploreResponse | None:
-        """The next response, or None when the stream ended; ClientError if it failed."""
-        try:
-            response = await self._call.read()
-        except grpc.RpcError as error:
-            raise from_rpc_error(error) from None
-        return None if response is grpc.aio.EOF else response
+        """The next response, or None when the stream ended; ClientError if it failed. A
+        TileBatch arrives as its tile_chunk responses, one by one."""
+        if not self._pending:
+            try:
+                response = await self._call.read()
+            except grpc.RpcError as error:
+                raise from_rpc_error(error) from None
+            if response is grpc.aio.EOF:
+                return None
+            self._pending.extend(unbatch(response))
+        return self._pending.popleft()
 
     async def close(self) -> None:
         await self._call.done_writing()

@@ -11,6 +11,7 @@ import grpc
 
 from worldstream.client import requests as rq
 from worldstream.client.errors import from_rpc_error
+from worldstream.client.responses import unbatch
 from worldstream.geometry.camera import Camera
 from worldstream.geometry.engine import EngineFrame
 from worldstream.v1 import worldstream_pb2 as pb
@@ -146,7 +147,8 @@ class ExploreStream:
     def _read(self) -> None:
         try:
             for response in self._call:
-                self._responses.put(response)
+                for item in unbatch(response):
+                    self._responses.put(item)
             self._responses.put(None)
         except grpc.RpcError as error:
             self._responses.put(from_rpc_error(error))

@@ -290,7 +290,7 @@ class TileAck(_message.Message):
     def __init__(self, bytes: _Optional[int] = ...) -> None: ...
 
 class ExploreResponse(_message.Message):
-    __slots__ = ("header", "tile_chunk", "tile_removal", "generation", "warning", "view_status", "collider_chunk")
+    __slots__ = ("header", "tile_chunk", "tile_removal", "generation", "warning", "view_status", "collider_chunk", "tile_batch")
     HEADER_FIELD_NUMBER: _ClassVar[int]
     TILE_CHUNK_FIELD_NUMBER: _ClassVar[int]
     TILE_REMOVAL_FIELD_NUMBER: _ClassVar[int]
@@ -298,6 +298,7 @@ class ExploreResponse(_message.Message):
     WARNING_FIELD_NUMBER: _ClassVar[int]
     VIEW_STATUS_FIELD_NUMBER: _ClassVar[int]
     COLLIDER_CHUNK_FIELD_NUMBER: _ClassVar[int]
+    TILE_BATCH_FIELD_NUMBER: _ClassVar[int]
     header: ExploreHeader
     tile_chunk: TileChunk
     tile_removal: TileRemoval
@@ -305,7 +306,8 @@ class ExploreResponse(_message.Message):
     warning: StreamWarning
     view_status: ViewStatus
     collider_chunk: ColliderChunk
-    def __init__(self, header: _Optional[_Union[ExploreHeader, _Mapping]] = ..., tile_chunk: _Optional[_Union[TileChunk, _Mapping]] = ..., tile_removal: _Optional[_Union[TileRemoval, _Mapping]] = ..., generation: _Optional[_Union[GenerationProgress, _Mapping]] = ..., warning: _Optional[_Union[StreamWarning, _Mapping]] = ..., view_status: _Optional[_Union[ViewStatus, _Mapping]] = ..., collider_chunk: _Optional[_Union[ColliderChunk, _Mapping]] = ...) -> None: ...
+    tile_batch: TileBatch
+    def __init__(self, header: _Optional[_Union[ExploreHeader, _Mapping]] = ..., tile_chunk: _Optional[_Union[TileChunk, _Mapping]] = ..., tile_removal: _Optional[_Union[TileRemoval, _Mapping]] = ..., generation: _Optional[_Union[GenerationProgress, _Mapping]] = ..., warning: _Optional[_Union[StreamWarning, _Mapping]] = ..., view_status: _Optional[_Union[ViewStatus, _Mapping]] = ..., collider_chunk: _Optional[_Union[ColliderChunk, _Mapping]] = ..., tile_batch: _Optional[_Union[TileBatch, _Mapping]] = ...) -> None: ...
 
 class ExploreHeader(_message.Message):
     __slots__ = ("world", "engine_frame", "encoding", "splat_budget", "credit_bytes", "max_chunk_bytes", "resumed_tiles", "spawn_position", "spawn_rotation")
@@ -350,6 +352,12 @@ class TileChunk(_message.Message):
     data: bytes
     geometric_error: float
     def __init__(self, key: _Optional[_Union[TileKey, _Mapping]] = ..., version: _Optional[int] = ..., encoding: _Optional[_Union[TileEncoding, str]] = ..., chunk_index: _Optional[int] = ..., chunk_count: _Optional[int] = ..., splat_count: _Optional[int] = ..., payload_bytes: _Optional[int] = ..., data: _Optional[bytes] = ..., geometric_error: _Optional[float] = ...) -> None: ...
+
+class TileBatch(_message.Message):
+    __slots__ = ("chunks",)
+    CHUNKS_FIELD_NUMBER: _ClassVar[int]
+    chunks: _containers.RepeatedCompositeFieldContainer[TileChunk]
+    def __init__(self, chunks: _Optional[_Iterable[_Union[TileChunk, _Mapping]]] = ...) -> None: ...
 
 class ColliderChunk(_message.Message):
     __slots__ = ("key", "version", "chunk_index", "chunk_count", "triangle_count", "payload_bytes", "data")

@@ -76,7 +76,7 @@ namespace WorldStream.V1 {
             "YXQSHAoUdmVydGljYWxfZm92X2RlZ3JlZXMYBCABKAESFgoOdmlld3BvcnRf",
             "d2lkdGgYBSABKAUSFwoPdmlld3BvcnRfaGVpZ2h0GAYgASgFEiYKCHZlbG9j",
             "aXR5GAcgASgLMhQud29ybGRzdHJlYW0udjEuVmVjMyIYCgdUaWxlQWNrEg0K",
-            "BWJ5dGVzGAEgASgDIowDCg9FeHBsb3JlUmVzcG9uc2USLwoGaGVhZGVyGAEg",
+            "BWJ5dGVzGAEgASgDIr0DCg9FeHBsb3JlUmVzcG9uc2USLwoGaGVhZGVyGAEg",
             "ASgLMh0ud29ybGRzdHJlYW0udjEuRXhwbG9yZUhlYWRlckgAEi8KCnRpbGVf",
             "Y2h1bmsYAiABKAsyGS53b3JsZHN0cmVhbS52MS5UaWxlQ2h1bmtIABIzCgx0",
             "aWxlX3JlbW92YWwYAyABKAsyGy53b3JsZHN0cmVhbS52MS5UaWxlUmVtb3Zh",
@@ -84,72 +84,75 @@ namespace WorldStream.V1 {
             "cmF0aW9uUHJvZ3Jlc3NIABIwCgd3YXJuaW5nGAUgASgLMh0ud29ybGRzdHJl",
             "YW0udjEuU3RyZWFtV2FybmluZ0gAEjEKC3ZpZXdfc3RhdHVzGAYgASgLMhou",
             "d29ybGRzdHJlYW0udjEuVmlld1N0YXR1c0gAEjcKDmNvbGxpZGVyX2NodW5r",
-            "GAcgASgLMh0ud29ybGRzdHJlYW0udjEuQ29sbGlkZXJDaHVua0gAQgoKCHJl",
-            "c3BvbnNlItACCg1FeHBsb3JlSGVhZGVyEiQKBXdvcmxkGAEgASgLMhUud29y",
-            "bGRzdHJlYW0udjEuV29ybGQSMQoMZW5naW5lX2ZyYW1lGAIgASgOMhsud29y",
-            "bGRzdHJlYW0udjEuRW5naW5lRnJhbWUSLgoIZW5jb2RpbmcYAyABKA4yHC53",
-            "b3JsZHN0cmVhbS52MS5UaWxlRW5jb2RpbmcSFAoMc3BsYXRfYnVkZ2V0GAQg",
-            "ASgDEhQKDGNyZWRpdF9ieXRlcxgFIAEoAxIXCg9tYXhfY2h1bmtfYnl0ZXMY",
-            "BiABKAUSFQoNcmVzdW1lZF90aWxlcxgHIAEoBRIsCg5zcGF3bl9wb3NpdGlv",
-            "bhgIIAEoCzIULndvcmxkc3RyZWFtLnYxLlZlYzMSLAoOc3Bhd25fcm90YXRp",
-            "b24YCSABKAsyFC53b3JsZHN0cmVhbS52MS5RdWF0Iu8BCglUaWxlQ2h1bmsS",
-            "JAoDa2V5GAEgASgLMhcud29ybGRzdHJlYW0udjEuVGlsZUtleRIPCgd2ZXJz",
-            "aW9uGAIgASgDEi4KCGVuY29kaW5nGAMgASgOMhwud29ybGRzdHJlYW0udjEu",
-            "VGlsZUVuY29kaW5nEhMKC2NodW5rX2luZGV4GAQgASgFEhMKC2NodW5rX2Nv",
-            "dW50GAUgASgFEhMKC3NwbGF0X2NvdW50GAYgASgDEhUKDXBheWxvYWRfYnl0",
-            "ZXMYByABKAMSDAoEZGF0YRgIIAEoDBIXCg9nZW9tZXRyaWNfZXJyb3IYCSAB",
-            "KAEirQEKDUNvbGxpZGVyQ2h1bmsSJAoDa2V5GAEgASgLMhcud29ybGRzdHJl",
-            "YW0udjEuVGlsZUtleRIPCgd2ZXJzaW9uGAIgASgDEhMKC2NodW5rX2luZGV4",
-            "GAMgASgFEhMKC2NodW5rX2NvdW50GAQgASgFEhYKDnRyaWFuZ2xlX2NvdW50",
-            "GAUgASgFEhUKDXBheWxvYWRfYnl0ZXMYBiABKAMSDAoEZGF0YRgHIAEoDCJm",
-            "CgtUaWxlUmVtb3ZhbBIkCgNrZXkYASABKAsyFy53b3JsZHN0cmVhbS52MS5U",
-            "aWxlS2V5EjEKBnJlYXNvbhgCIAEoDjIhLndvcmxkc3RyZWFtLnYxLlRpbGVS",
-            "ZW1vdmFsUmVhc29uIk0KEkdlbmVyYXRpb25Qcm9ncmVzcxILCgNqb2IYASAB",
-            "KAkSKgoIcHJvZ3Jlc3MYAiABKAsyGC53b3JsZHN0cmVhbS52MS5Qcm9ncmVz",
-            "cyKgAQoNU3RyZWFtV2FybmluZxIOCgZyZWFzb24YASABKAkSDwoHbWVzc2Fn",
-            "ZRgCIAEoCRI9CghtZXRhZGF0YRgDIAMoCzIrLndvcmxkc3RyZWFtLnYxLlN0",
-            "cmVhbVdhcm5pbmcuTWV0YWRhdGFFbnRyeRovCg1NZXRhZGF0YUVudHJ5EgsK",
-            "A2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEifAoKVmlld1N0YXR1cxIQ",
-            "CghzZXF1ZW5jZRgBIAEoAxIQCghjb21wbGV0ZRgCIAEoCBIVCg1wZW5kaW5n",
-            "X3RpbGVzGAMgASgFEhcKD3Jlc2lkZW50X3NwbGF0cxgEIAEoAxIaChJwZW5k",
-            "aW5nX2dlbmVyYXRpb24YBSABKAUigwEKEkV4cG9ydFdvcmxkUmVxdWVzdBIM",
-            "CgRuYW1lGAEgASgJEiwKBmZvcm1hdBgCIAEoDjIcLndvcmxkc3RyZWFtLnYx",
-            "LkV4cG9ydEZvcm1hdBIxCgxlbmdpbmVfZnJhbWUYAyABKA4yGy53b3JsZHN0",
-            "cmVhbS52MS5FbmdpbmVGcmFtZSKtAQoTRXhwb3J0V29ybGRSZXNwb25zZRIs",
-            "Cghwcm9ncmVzcxgDIAEoCzIYLndvcmxkc3RyZWFtLnYxLlByb2dyZXNzSAAS",
-            "LgoGaGVhZGVyGAEgASgLMhwud29ybGRzdHJlYW0udjEuRXhwb3J0SGVhZGVy",
-            "SAASLAoFY2h1bmsYAiABKAsyGy53b3JsZHN0cmVhbS52MS5FeHBvcnRDaHVu",
-            "a0gAQgoKCHJlc3BvbnNlIngKDEV4cG9ydEhlYWRlchIsCgZmb3JtYXQYASAB",
-            "KA4yHC53b3JsZHN0cmVhbS52MS5FeHBvcnRGb3JtYXQSEQoJZmlsZV9uYW1l",
-            "GAIgASgJEhIKCm1lZGlhX3R5cGUYAyABKAkSEwoLdG90YWxfYnl0ZXMYBCAB",
-            "KAMiKwoLRXhwb3J0Q2h1bmsSDgoGb2Zmc2V0GAEgASgDEgwKBGRhdGEYAiAB",
-            "KAwqcgoKV29ybGRTdGF0ZRIbChdXT1JMRF9TVEFURV9VTlNQRUNJRklFRBAA",
-            "EhgKFFdPUkxEX1NUQVRFX0NSRUFUSU5HEAESFQoRV09STERfU1RBVEVfUkVB",
-            "RFkQAhIWChJXT1JMRF9TVEFURV9GQUlMRUQQAypzCgtFbmdpbmVGcmFtZRIc",
-            "ChhFTkdJTkVfRlJBTUVfVU5TUEVDSUZJRUQQABIVChFFTkdJTkVfRlJBTUVf",
-            "R0xURhABEhYKEkVOR0lORV9GUkFNRV9VTklUWRACEhcKE0VOR0lORV9GUkFN",
-            "RV9VTlJFQUwQAypoCgxUaWxlRW5jb2RpbmcSHQoZVElMRV9FTkNPRElOR19V",
-            "TlNQRUNJRklFRBAAEhkKFVRJTEVfRU5DT0RJTkdfUkFXX0YzMhABEh4KGlRJ",
-            "TEVfRU5DT0RJTkdfUVVBTlRJWkVEX1YxEAIqeQoRVGlsZVJlbW92YWxSZWFz",
-            "b24SIwofVElMRV9SRU1PVkFMX1JFQVNPTl9VTlNQRUNJRklFRBAAEh4KGlRJ",
-            "TEVfUkVNT1ZBTF9SRUFTT05fQlVER0VUEAESHwobVElMRV9SRU1PVkFMX1JF",
-            "QVNPTl9ERUxFVEVEEAIqpwEKDEV4cG9ydEZvcm1hdBIdChlFWFBPUlRfRk9S",
-            "TUFUX1VOU1BFQ0lGSUVEEAASFQoRRVhQT1JUX0ZPUk1BVF9QTFkQARIVChFF",
-            "WFBPUlRfRk9STUFUX1NQWhACEhYKEkVYUE9SVF9GT1JNQVRfR0xURhADEhYK",
-            "EkVYUE9SVF9GT1JNQVRfTUVTSBAEEhoKFkVYUE9SVF9GT1JNQVRfQ09MTElE",
-            "RVIQBTKNBAoLV29ybGRTdHJlYW0SWAoLQ3JlYXRlV29ybGQSIi53b3JsZHN0",
-            "cmVhbS52MS5DcmVhdGVXb3JsZFJlcXVlc3QaIy53b3JsZHN0cmVhbS52MS5D",
-            "cmVhdGVXb3JsZFJlc3BvbnNlMAESTQoIR2V0V29ybGQSHy53b3JsZHN0cmVh",
-            "bS52MS5HZXRXb3JsZFJlcXVlc3QaIC53b3JsZHN0cmVhbS52MS5HZXRXb3Js",
-            "ZFJlc3BvbnNlElMKCkxpc3RXb3JsZHMSIS53b3JsZHN0cmVhbS52MS5MaXN0",
-            "V29ybGRzUmVxdWVzdBoiLndvcmxkc3RyZWFtLnYxLkxpc3RXb3JsZHNSZXNw",
-            "b25zZRJWCgtEZWxldGVXb3JsZBIiLndvcmxkc3RyZWFtLnYxLkRlbGV0ZVdv",
-            "cmxkUmVxdWVzdBojLndvcmxkc3RyZWFtLnYxLkRlbGV0ZVdvcmxkUmVzcG9u",
-            "c2USTgoHRXhwbG9yZRIeLndvcmxkc3RyZWFtLnYxLkV4cGxvcmVSZXF1ZXN0",
-            "Gh8ud29ybGRzdHJlYW0udjEuRXhwbG9yZVJlc3BvbnNlKAEwARJYCgtFeHBv",
-            "cnRXb3JsZBIiLndvcmxkc3RyZWFtLnYxLkV4cG9ydFdvcmxkUmVxdWVzdBoj",
-            "Lndvcmxkc3RyZWFtLnYxLkV4cG9ydFdvcmxkUmVzcG9uc2UwAUInChJkZXYu",
-            "d29ybGRzdHJlYW0udjFQAaoCDldvcmxkU3RyZWFtLlYxYgZwcm90bzM="));
+            "GAcgASgLMh0ud29ybGRzdHJlYW0udjEuQ29sbGlkZXJDaHVua0gAEi8KCnRp",
+            "bGVfYmF0Y2gYCCABKAsyGS53b3JsZHN0cmVhbS52MS5UaWxlQmF0Y2hIAEIK",
+            "CghyZXNwb25zZSLQAgoNRXhwbG9yZUhlYWRlchIkCgV3b3JsZBgBIAEoCzIV",
+            "Lndvcmxkc3RyZWFtLnYxLldvcmxkEjEKDGVuZ2luZV9mcmFtZRgCIAEoDjIb",
+            "Lndvcmxkc3RyZWFtLnYxLkVuZ2luZUZyYW1lEi4KCGVuY29kaW5nGAMgASgO",
+            "Mhwud29ybGRzdHJlYW0udjEuVGlsZUVuY29kaW5nEhQKDHNwbGF0X2J1ZGdl",
+            "dBgEIAEoAxIUCgxjcmVkaXRfYnl0ZXMYBSABKAMSFwoPbWF4X2NodW5rX2J5",
+            "dGVzGAYgASgFEhUKDXJlc3VtZWRfdGlsZXMYByABKAUSLAoOc3Bhd25fcG9z",
+            "aXRpb24YCCABKAsyFC53b3JsZHN0cmVhbS52MS5WZWMzEiwKDnNwYXduX3Jv",
+            "dGF0aW9uGAkgASgLMhQud29ybGRzdHJlYW0udjEuUXVhdCLvAQoJVGlsZUNo",
+            "dW5rEiQKA2tleRgBIAEoCzIXLndvcmxkc3RyZWFtLnYxLlRpbGVLZXkSDwoH",
+            "dmVyc2lvbhgCIAEoAxIuCghlbmNvZGluZxgDIAEoDjIcLndvcmxkc3RyZWFt",
+            "LnYxLlRpbGVFbmNvZGluZxITCgtjaHVua19pbmRleBgEIAEoBRITCgtjaHVu",
+            "a19jb3VudBgFIAEoBRITCgtzcGxhdF9jb3VudBgGIAEoAxIVCg1wYXlsb2Fk",
+            "X2J5dGVzGAcgASgDEgwKBGRhdGEYCCABKAwSFwoPZ2VvbWV0cmljX2Vycm9y",
+            "GAkgASgBIjYKCVRpbGVCYXRjaBIpCgZjaHVua3MYASADKAsyGS53b3JsZHN0",
+            "cmVhbS52MS5UaWxlQ2h1bmsirQEKDUNvbGxpZGVyQ2h1bmsSJAoDa2V5GAEg",
+            "ASgLMhcud29ybGRzdHJlYW0udjEuVGlsZUtleRIPCgd2ZXJzaW9uGAIgASgD",
+            "EhMKC2NodW5rX2luZGV4GAMgASgFEhMKC2NodW5rX2NvdW50GAQgASgFEhYK",
+            "DnRyaWFuZ2xlX2NvdW50GAUgASgFEhUKDXBheWxvYWRfYnl0ZXMYBiABKAMS",
+            "DAoEZGF0YRgHIAEoDCJmCgtUaWxlUmVtb3ZhbBIkCgNrZXkYASABKAsyFy53",
+            "b3JsZHN0cmVhbS52MS5UaWxlS2V5EjEKBnJlYXNvbhgCIAEoDjIhLndvcmxk",
+            "c3RyZWFtLnYxLlRpbGVSZW1vdmFsUmVhc29uIk0KEkdlbmVyYXRpb25Qcm9n",
+            "cmVzcxILCgNqb2IYASABKAkSKgoIcHJvZ3Jlc3MYAiABKAsyGC53b3JsZHN0",
+            "cmVhbS52MS5Qcm9ncmVzcyKgAQoNU3RyZWFtV2FybmluZxIOCgZyZWFzb24Y",
+            "ASABKAkSDwoHbWVzc2FnZRgCIAEoCRI9CghtZXRhZGF0YRgDIAMoCzIrLndv",
+            "cmxkc3RyZWFtLnYxLlN0cmVhbVdhcm5pbmcuTWV0YWRhdGFFbnRyeRovCg1N",
+            "ZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi",
+            "fAoKVmlld1N0YXR1cxIQCghzZXF1ZW5jZRgBIAEoAxIQCghjb21wbGV0ZRgC",
+            "IAEoCBIVCg1wZW5kaW5nX3RpbGVzGAMgASgFEhcKD3Jlc2lkZW50X3NwbGF0",
+            "cxgEIAEoAxIaChJwZW5kaW5nX2dlbmVyYXRpb24YBSABKAUigwEKEkV4cG9y",
+            "dFdvcmxkUmVxdWVzdBIMCgRuYW1lGAEgASgJEiwKBmZvcm1hdBgCIAEoDjIc",
+            "Lndvcmxkc3RyZWFtLnYxLkV4cG9ydEZvcm1hdBIxCgxlbmdpbmVfZnJhbWUY",
+            "AyABKA4yGy53b3JsZHN0cmVhbS52MS5FbmdpbmVGcmFtZSKtAQoTRXhwb3J0",
+            "V29ybGRSZXNwb25zZRIsCghwcm9ncmVzcxgDIAEoCzIYLndvcmxkc3RyZWFt",
+            "LnYxLlByb2dyZXNzSAASLgoGaGVhZGVyGAEgASgLMhwud29ybGRzdHJlYW0u",
+            "djEuRXhwb3J0SGVhZGVySAASLAoFY2h1bmsYAiABKAsyGy53b3JsZHN0cmVh",
+            "bS52MS5FeHBvcnRDaHVua0gAQgoKCHJlc3BvbnNlIngKDEV4cG9ydEhlYWRl",
+            "chIsCgZmb3JtYXQYASABKA4yHC53b3JsZHN0cmVhbS52MS5FeHBvcnRGb3Jt",
+            "YXQSEQoJZmlsZV9uYW1lGAIgASgJEhIKCm1lZGlhX3R5cGUYAyABKAkSEwoL",
+            "dG90YWxfYnl0ZXMYBCABKAMiKwoLRXhwb3J0Q2h1bmsSDgoGb2Zmc2V0GAEg",
+            "ASgDEgwKBGRhdGEYAiABKAwqcgoKV29ybGRTdGF0ZRIbChdXT1JMRF9TVEFU",
+            "RV9VTlNQRUNJRklFRBAAEhgKFFdPUkxEX1NUQVRFX0NSRUFUSU5HEAESFQoR",
+            "V09STERfU1RBVEVfUkVBRFkQAhIWChJXT1JMRF9TVEFURV9GQUlMRUQQAypz",
+            "CgtFbmdpbmVGcmFtZRIcChhFTkdJTkVfRlJBTUVfVU5TUEVDSUZJRUQQABIV",
+            "ChFFTkdJTkVfRlJBTUVfR0xURhABEhYKEkVOR0lORV9GUkFNRV9VTklUWRAC",
+            "EhcKE0VOR0lORV9GUkFNRV9VTlJFQUwQAypoCgxUaWxlRW5jb2RpbmcSHQoZ",
+            "VElMRV9FTkNPRElOR19VTlNQRUNJRklFRBAAEhkKFVRJTEVfRU5DT0RJTkdf",
+            "UkFXX0YzMhABEh4KGlRJTEVfRU5DT0RJTkdfUVVBTlRJWkVEX1YxEAIqeQoR",
+            "VGlsZVJlbW92YWxSZWFzb24SIwofVElMRV9SRU1PVkFMX1JFQVNPTl9VTlNQ",
+            "RUNJRklFRBAAEh4KGlRJTEVfUkVNT1ZBTF9SRUFTT05fQlVER0VUEAESHwob",
+            "VElMRV9SRU1PVkFMX1JFQVNPTl9ERUxFVEVEEAIqpwEKDEV4cG9ydEZvcm1h",
+            "dBIdChlFWFBPUlRfRk9STUFUX1VOU1BFQ0lGSUVEEAASFQoRRVhQT1JUX0ZP",
+            "Uk1BVF9QTFkQARIVChFFWFBPUlRfRk9STUFUX1NQWhACEhYKEkVYUE9SVF9G",
+            "T1JNQVRfR0xURhADEhYKEkVYUE9SVF9GT1JNQVRfTUVTSBAEEhoKFkVYUE9S",
+            "VF9GT1JNQVRfQ09MTElERVIQBTKNBAoLV29ybGRTdHJlYW0SWAoLQ3JlYXRl",
+            "V29ybGQSIi53b3JsZHN0cmVhbS52MS5DcmVhdGVXb3JsZFJlcXVlc3QaIy53",
+            "b3JsZHN0cmVhbS52MS5DcmVhdGVXb3JsZFJlc3BvbnNlMAESTQoIR2V0V29y",
+            "bGQSHy53b3JsZHN0cmVhbS52MS5HZXRXb3JsZFJlcXVlc3QaIC53b3JsZHN0",
+            "cmVhbS52MS5HZXRXb3JsZFJlc3BvbnNlElMKCkxpc3RXb3JsZHMSIS53b3Js",
+            "ZHN0cmVhbS52MS5MaXN0V29ybGRzUmVxdWVzdBoiLndvcmxkc3RyZWFtLnYx",
+            "Lkxpc3RXb3JsZHNSZXNwb25zZRJWCgtEZWxldGVXb3JsZBIiLndvcmxkc3Ry",
+            "ZWFtLnYxLkRlbGV0ZVdvcmxkUmVxdWVzdBojLndvcmxkc3RyZWFtLnYxLkRl",
+            "bGV0ZVdvcmxkUmVzcG9uc2USTgoHRXhwbG9yZRIeLndvcmxkc3RyZWFtLnYx",
+            "LkV4cGxvcmVSZXF1ZXN0Gh8ud29ybGRzdHJlYW0udjEuRXhwbG9yZVJlc3Bv",
+            "bnNlKAEwARJYCgtFeHBvcnRXb3JsZBIiLndvcmxkc3RyZWFtLnYxLkV4cG9y",
+            "dFdvcmxkUmVxdWVzdBojLndvcmxkc3RyZWFtLnYxLkV4cG9ydFdvcmxkUmVz",
+            "cG9uc2UwAUInChJkZXYud29ybGRzdHJlYW0udjFQAaoCDldvcmxkU3RyZWFt",
+            "LlYxYgZwcm90bzM="));
       descriptor = pbr::FileDescriptor.FromGeneratedCode(descriptorData,
           new pbr::FileDescriptor[] { global::Google.Protobuf.WellKnownTypes.TimestampReflection.Descriptor, },
           new pbr::GeneratedClrTypeInfo(new[] {typeof(global::WorldStream.V1.WorldState), typeof(global::WorldStream.V1.EngineFrame), typeof(global::WorldStream.V1.TileEncoding), typeof(global::WorldStream.V1.TileRemovalReason), typeof(global::WorldStream.V1.ExportFormat), }, null, new pbr::GeneratedClrTypeInfo[] {
@@ -173,9 +176,10 @@ namespace WorldStream.V1 {
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExploreStart), global::WorldStream.V1.ExploreStart.Parser, new[]{ "World", "EngineFrame", "SplatBudget", "CreditBytes", "Encodings", "HeldTiles", "Colliders", "NoGeneration" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ViewUpdate), global::WorldStream.V1.ViewUpdate.Parser, new[]{ "Sequence", "Position", "Rotation", "VerticalFovDegrees", "ViewportWidth", "ViewportHeight", "Velocity" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.TileAck), global::WorldStream.V1.TileAck.Parser, new[]{ "Bytes" }, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExploreResponse), global::WorldStream.V1.ExploreResponse.Parser, new[]{ "Header", "TileChunk", "TileRemoval", "Generation", "Warning", "ViewStatus", "ColliderChunk" }, new[]{ "Response" }, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExploreResponse), global::WorldStream.V1.ExploreResponse.Parser, new[]{ "Header", "TileChunk", "TileRemoval", "Generation", "Warning", "ViewStatus", "ColliderChunk", "TileBatch" }, new[]{ "Response" }, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExploreHeader), global::WorldStream.V1.ExploreHeader.Parser, new[]{ "World", "EngineFrame", "Encoding", "SplatBudget", "CreditBytes", "MaxChunkBytes", "ResumedTiles", "SpawnPosition", "SpawnRotation" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.TileChunk), global::WorldStream.V1.TileChunk.Parser, new[]{ "Key", "Version", "Encoding", "ChunkIndex", "ChunkCount", "SplatCount", "PayloadBytes", "Data", "GeometricError" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.TileBatch), global::WorldStream.V1.TileBatch.Parser, new[]{ "Chunks" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ColliderChunk), global::WorldStream.V1.ColliderChunk.Parser, new[]{ "Key", "Version", "ChunkIndex", "ChunkCount", "TriangleCount", "PayloadBytes", "Data" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.TileRemoval), global::WorldStream.V1.TileRemoval.Parser, new[]{ "Key", "Reason" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.GenerationProgress), global::WorldStream.V1.GenerationProgress.Parser, new[]{ "Job", "Progress" }, null, null, null, null),
@@ -6388,6 +6392,9 @@ namespace WorldStream.V1 {
         case ResponseOneofCase.ColliderChunk:
           ColliderChunk = other.ColliderChunk.Clone();
           break;
+        case ResponseOneofCase.TileBatch:
+          TileBatch = other.TileBatch.Clone();
+          break;
       }
 
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
@@ -6483,6 +6490,18 @@ namespace WorldStream.V1 {
       }
     }
 
+    /// <summary>Field number for the "tile_batch" field.</summary>
+    public const int TileBatchFieldNumber = 8;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public global::WorldStream.V1.TileBatch TileBatch {
+      get { return responseCase_ == ResponseOneofCase.TileBatch ? (global::WorldStream.V1.TileBatch) response_ : null; }
+      set {
+        response_ = value;
+        responseCase_ = value == null ? ResponseOneofCase.None : ResponseOneofCase.TileBatch;
+      }
+    }
+
     private object response_;
     /// <summary>Enum of possible cases for the "response" oneof.</summary>
     public enum ResponseOneofCase {
@@ -6494,6 +6513,7 @@ namespace WorldStream.V1 {
       Warning = 5,
       ViewStatus = 6,
       ColliderChunk = 7,
+      TileBatch = 8,
     }
     private ResponseOneofCase responseCase_ = ResponseOneofCase.None;
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
@@ -6531,6 +6551,7 @@ namespace WorldStream.V1 {
       if (!object.Equals(Warning, other.Warning)) return false;
       if (!object.Equals(ViewStatus, other.ViewStatus)) return false;
       if (!object.Equals(ColliderChunk, other.ColliderChunk)) return false;
+      if (!object.Equals(TileBatch, other.TileBatch)) return false;
       if (ResponseCase != other.ResponseCase) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
@@ -6546,6 +6567,7 @@ namespace WorldStream.V1 {
       if (responseCase_ == ResponseOneofCase.Warning) hash ^= Warning.GetHashCode();
       if (responseCase_ == ResponseOneofCase.ViewStatus) hash ^= ViewStatus.GetHashCode();
       if (responseCase_ == ResponseOneofCase.ColliderChunk) hash ^= ColliderChunk.GetHashCode();
+      if (responseCase_ == ResponseOneofCase.TileBatch) hash ^= TileBatch.GetHashCode();
       hash ^= (int) responseCase_;
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
@@ -6593,6 +6615,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(58);
         output.WriteMessage(ColliderChunk);
       }
+      if (responseCase_ == ResponseOneofCase.TileBatch) {
+        output.WriteRawTag(66);
+        output.WriteMessage(TileBatch);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -6631,6 +6657,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(58);
         output.WriteMessage(ColliderChunk);
       }
+      if (responseCase_ == ResponseOneofCase.TileBatch) {
+        output.WriteRawTag(66);
+        output.WriteMessage(TileBatch);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -6661,6 +6691,9 @@ namespace WorldStream.V1 {
       }
       if (responseCase_ == ResponseOneofCase.ColliderChunk) {
         size += 1 + pb::CodedOutputStream.ComputeMessageSize(ColliderChunk);
+      }
+      if (responseCase_ == ResponseOneofCase.TileBatch) {
+        size += 1 + pb::CodedOutputStream.ComputeMessageSize(TileBatch);
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -6716,6 +6749,12 @@ namespace WorldStream.V1 {
             ColliderChunk = new global::WorldStream.V1.ColliderChunk();
           }
           ColliderChunk.MergeFrom(other.ColliderChunk);
+          break;
+        case ResponseOneofCase.TileBatch:
+          if (TileBatch == null) {
+            TileBatch = new global::WorldStream.V1.TileBatch();
+          }
+          TileBatch.MergeFrom(other.TileBatch);
           break;
       }
 
@@ -6797,6 +6836,15 @@ namespace WorldStream.V1 {
             ColliderChunk = subBuilder;
             break;
           }
+          case 66: {
+            global::WorldStream.V1.TileBatch subBuilder = new global::WorldStream.V1.TileBatch();
+            if (responseCase_ == ResponseOneofCase.TileBatch) {
+              subBuilder.MergeFrom(TileBatch);
+            }
+            input.ReadMessage(subBuilder);
+            TileBatch = subBuilder;
+            break;
+          }
         }
       }
     #endif
@@ -6873,6 +6921,15 @@ namespace WorldStream.V1 {
             }
             input.ReadMessage(subBuilder);
             ColliderChunk = subBuilder;
+            break;
+          }
+          case 66: {
+            global::WorldStream.V1.TileBatch subBuilder = new global::WorldStream.V1.TileBatch();
+            if (responseCase_ == ResponseOneofCase.TileBatch) {
+              subBuilder.MergeFrom(TileBatch);
+            }
+            input.ReadMessage(subBuilder);
+            TileBatch = subBuilder;
             break;
           }
         }
@@ -7918,6 +7975,190 @@ namespace WorldStream.V1 {
   }
 
   /// <summary>
+  /// Several tile chunks in one message: handle them exactly as if each had arrived alone, in this
+  /// order. The server packs small whole tiles this way (at most ExploreHeader.max_chunk_bytes of
+  /// data in all), so that a message's fixed cost is paid once for many small tiles; every
+  /// TileAck.bytes still counts the chunks' data.
+  /// </summary>
+  public sealed partial class TileBatch : pb::IMessage<TileBatch>
+  #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+      , pb::IBufferMessage
+  #endif
+  {
+    private static readonly pb::MessageParser<TileBatch> _parser = new pb::MessageParser<TileBatch>(() => new TileBatch());
+    private pb::UnknownFieldSet _unknownFields;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public static pb::MessageParser<TileBatch> Parser { get { return _parser; } }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public static pbr::MessageDescriptor Descriptor {
+      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[23]; }
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    pbr::MessageDescriptor pb::IMessage.Descriptor {
+      get { return Descriptor; }
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public TileBatch() {
+      OnConstruction();
+    }
+
+    partial void OnConstruction();
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public TileBatch(TileBatch other) : this() {
+      chunks_ = other.chunks_.Clone();
+      _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public TileBatch Clone() {
+      return new TileBatch(this);
+    }
+
+    /// <summary>Field number for the "chunks" field.</summary>
+    public const int ChunksFieldNumber = 1;
+    private static readonly pb::FieldCodec<global::WorldStream.V1.TileChunk> _repeated_chunks_codec
+        = pb::FieldCodec.ForMessage(10, global::WorldStream.V1.TileChunk.Parser);
+    private readonly pbc::RepeatedField<global::WorldStream.V1.TileChunk> chunks_ = new pbc::RepeatedField<global::WorldStream.V1.TileChunk>();
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public pbc::RepeatedField<global::WorldStream.V1.TileChunk> Chunks {
+      get { return chunks_; }
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public override bool Equals(object other) {
+      return Equals(other as TileBatch);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public bool Equals(TileBatch other) {
+      if (ReferenceEquals(other, null)) {
+        return false;
+      }
+      if (ReferenceEquals(other, this)) {
+        return true;
+      }
+      if(!chunks_.Equals(other.chunks_)) return false;
+      return Equals(_unknownFields, other._unknownFields);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public override int GetHashCode() {
+      int hash = 1;
+      hash ^= chunks_.GetHashCode();
+      if (_unknownFields != null) {
+        hash ^= _unknownFields.GetHashCode();
+      }
+      return hash;
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public override string ToString() {
+      return pb::JsonFormatter.ToDiagnosticString(this);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void WriteTo(pb::CodedOutputStream output) {
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+      output.WriteRawMessage(this);
+    #else
+      chunks_.WriteTo(output, _repeated_chunks_codec);
+      if (_unknownFields != null) {
+        _unknownFields.WriteTo(output);
+      }
+    #endif
+    }
+
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    void pb::IBufferMessage.InternalWriteTo(ref pb::WriteContext output) {
+      chunks_.WriteTo(ref output, _repeated_chunks_codec);
+      if (_unknownFields != null) {
+        _unknownFields.WriteTo(ref output);
+      }
+    }
+    #endif
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public int CalculateSize() {
+      int size = 0;
+      size += chunks_.CalculateSize(_repeated_chunks_codec);
+      if (_unknownFields != null) {
+        size += _unknownFields.CalculateSize();
+      }
+      return size;
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void MergeFrom(TileBatch other) {
+      if (other == null) {
+        return;
+      }
+      chunks_.Add(other.chunks_);
+      _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void MergeFrom(pb::CodedInputStream input) {
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+      input.ReadRawMessage(this);
+    #else
+      uint tag;
+      while ((tag = input.ReadTag()) != 0) {
+        switch(tag) {
+          default:
+            _unknownFields = pb::UnknownFieldSet.MergeFieldFrom(_unknownFields, input);
+            break;
+          case 10: {
+            chunks_.AddEntriesFrom(input, _repeated_chunks_codec);
+            break;
+          }
+        }
+      }
+    #endif
+    }
+
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    void pb::IBufferMessage.InternalMergeFrom(ref pb::ParseContext input) {
+      uint tag;
+      while ((tag = input.ReadTag()) != 0) {
+        switch(tag) {
+          default:
+            _unknownFields = pb::UnknownFieldSet.MergeFieldFrom(_unknownFields, ref input);
+            break;
+          case 10: {
+            chunks_.AddEntriesFrom(ref input, _repeated_chunks_codec);
+            break;
+          }
+        }
+      }
+    }
+    #endif
+
+  }
+
+  /// <summary>
   /// A piece of one tile's collider mesh (docs/collider-format.md), sent after the tile's splats
   /// when ExploreStart.colliders is set; same chunking rules as TileChunk. A tile with no surface
   /// has no collider chunk.
@@ -7936,7 +8177,7 @@ namespace WorldStream.V1 {
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public static pbr::MessageDescriptor Descriptor {
-      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[23]; }
+      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[24]; }
     }
 
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
@@ -8356,7 +8597,7 @@ namespace WorldStream.V1 {
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public static pbr::MessageDescriptor Descriptor {
-      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[24]; }
+      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[25]; }
     }
 
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
@@ -8591,7 +8832,7 @@ namespace WorldStream.V1 {
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public static pbr::MessageDescriptor Descriptor {
-      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[25]; }
+      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[26]; }
     }
 
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
@@ -8832,7 +9073,7 @@ namespace WorldStream.V1 {
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public static pbr::MessageDescriptor Descriptor {
-      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[26]; }
+      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[27]; }
     }
 
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
@@ -9090,7 +9331,7 @@ namespace WorldStream.V1 {
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public static pbr::MessageDescriptor Descriptor {
-      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[27]; }
+      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[28]; }
     }
 
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
@@ -9442,7 +9683,7 @@ namespace WorldStream.V1 {
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public static pbr::MessageDescriptor Descriptor {
-      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[28]; }
+      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[29]; }
     }
 
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
@@ -9713,7 +9954,7 @@ namespace WorldStream.V1 {
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public static pbr::MessageDescriptor Descriptor {
-      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[29]; }
+      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[30]; }
     }
 
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
@@ -10054,7 +10295,7 @@ namespace WorldStream.V1 {
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public static pbr::MessageDescriptor Descriptor {
-      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[30]; }
+      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[31]; }
     }
 
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
@@ -10357,7 +10598,7 @@ namespace WorldStream.V1 {
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public static pbr::MessageDescriptor Descriptor {
-      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[31]; }
+      get { return global::WorldStream.V1.WorldstreamReflection.Descriptor.MessageTypes[32]; }
     }
 
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]

@@ -189,6 +189,10 @@ namespace WorldStream.Transport
                 case Api.ExploreResponse.ResponseOneofCase.TileChunk:
                     OnChunk(response.TileChunk, assembler, current);
                     break;
+                case Api.ExploreResponse.ResponseOneofCase.TileBatch:
+                    // Small whole tiles packed together: the same as their chunks one by one.
+                    foreach (var chunk in response.TileBatch.Chunks) OnChunk(chunk, assembler, current);
+                    break;
                 case Api.ExploreResponse.ResponseOneofCase.TileRemoval:
                     Post(new StreamEvent
                     {
