@@ -58,6 +58,7 @@ from PIL import Image
 from skimage import data
 from stream_clients import Plan, warm_up
 
+from worldstream.errors import NotFound
 from worldstream.store.store import Store
 from worldstream.testing.walks import moved, walk_and_turn
 from worldstream.v1 import worldstream_pb2 as pb
@@ -83,20 +84,18 @@ class WorldInfo:
     seconds: float
 
 
-def build_world(data_dir: Path, grown: bool) -> WorldInfo:
+def world_info(data_dir: Path, grown: bool) -> WorldInfo:
+    """Build the world in data_dir, or describe the one a previous run built there."""
     start = time.perf_counter()
-    buffer = io.BytesIO()
-    Image.fromarray(data.stereo_motorcycle()[0]).save(buffer, "PNG")
     store = Store(data_dir)
     try:
         worlds = Worlds(store)
-        worlds.create(buffer.getvalue(), CreateOptions(), world_id=WORLD_ID)
-        loaded = worlds.load(WORLD_ID)
-        if grown:
-            spawn = loaded.memory.frame(0).camera
-            turns = [moved(spawn, 0.0, -20.0), moved(spawn, 0.0, -40.0), moved(spawn, 1.0, -30.0)]
-            views = [*walk_and_turn(spawn, 2.0, 60.0, 3), *turns]
-            loaded = worlds.extend(WORLD_ID, views).world
+        try:
+            loaded = worlds.load(WORLD_ID)
+        except NotFound:
+            loaded = build_world(worlds, grown)
+        if (len(loaded.memory) > 1) != grown:
+            raise SystemExit(f"{data_dir} holds the other world; pick another --world-dir")
         size = loaded.record.tile_size_m
         keys = np.floor(loaded.gaussians.means.numpy() / size).astype(np.int64)
         cells, counts = np.unique(keys, axis=0, return_counts=True)
@@ -110,6 +109,19 @@ def build_world(data_dir: Path, grown: bool) -> WorldInfo:
         )
     finally:
         store.close()
+
+
+def build_world(worlds: Worlds, grown: bool):
+    buffer = io.BytesIO()
+    Image.fromarray(data.stereo_motorcycle()[0]).save(buffer, "PNG")
+    worlds.create(buffer.getvalue(), CreateOptions(), world_id=WORLD_ID)
+    loaded = worlds.load(WORLD_ID)
+    if grown:
+        spawn = loaded.memory.frame(0).camera
+        turns = [moved(spawn, 0.0, -20.0), moved(spawn, 0.0, -40.0), moved(spawn, 1.0, -30.0)]
+        views = [*walk_and_turn(spawn, 2.0, 60.0, 3), *turns]
+        loaded = worlds.extend(WORLD_ID, views).world
+    return loaded
 
 
 # -- the server ------------------------------------------------------------------------------
@@ -432,14 +444,20 @@ def main() -> None:
         help="grown: extended with nine views (the benchmark); seed: the photo's seed alone",
     )
     parser.add_argument("--out", type=Path, help="also write the report here")
+    parser.add_argument(
+        "--world-dir",
+        type=Path,
+        help="keep the world's data dir here and reuse it on later runs (it is built once)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        info = build_world(tmp / "data", args.world == "grown")
+        data_dir = args.world_dir or tmp / "data"
+        info = world_info(data_dir, args.world == "grown")
         address = f"127.0.0.1:{args.port or free_port()}"
         log = tmp / "server.log"
-        server = start_server(tmp / "data", int(address.rsplit(":", 1)[1]), log)
+        server = start_server(data_dir, int(address.rsplit(":", 1)[1]), log)
         sampler = RssSampler(server.pid)
         try:
             wait_serving(address, server)

@@ -353,7 +353,10 @@ class Stream:
     async def _on(self, response: pb.ExploreResponse, now: float) -> None:
         kind = response.WhichOneof("response")
         if kind == "tile_chunk":
-            await self._on_chunk(response.tile_chunk, now)
+            await self._ack(self._on_chunk(response.tile_chunk, now))
+        elif kind == "tile_batch":
+            # One ack for the message, as an engine would after handling it.
+            await self._ack(sum(self._on_chunk(c, now) for c in response.tile_batch.chunks))
         elif kind == "header":
             encoding = response.header.encoding
             self.stats.header_encodings[pb.TileEncoding.Name(encoding)] += 1
@@ -378,7 +381,8 @@ class Stream:
         else:
             self._error(f"unexpected response {kind}")
 
-    async def _on_chunk(self, chunk: pb.TileChunk, now: float) -> None:
+    def _on_chunk(self, chunk: pb.TileChunk, now: float) -> int:
+        """Take one chunk; the payload bytes of the tile it completes (0 when none)."""
         key = chunk.key
         cell = (key.x, key.y, key.z)
         self.stats.chunks += 1
@@ -391,11 +395,11 @@ class Stream:
                 self._first_chunk(cell, now)
         if self.arriving is None or self.arriving[0] != cell:
             self._error(f"chunk {chunk.chunk_index} of {cell} out of order")
-            return
+            return 0
         done = self.arriving[1] + len(chunk.data)
         self.arriving = (cell, done)
         if chunk.chunk_index < chunk.chunk_count - 1:
-            return
+            return 0
         self.arriving = None
         if done != chunk.payload_bytes:
             self._error(f"tile {cell}: {done} bytes, header said {chunk.payload_bytes}")
@@ -406,10 +410,13 @@ class Stream:
         by_second = self.stats.splats_by_second
         by_second[second] = by_second.get(second, 0) + chunk.splat_count
         self.stats.payload_bytes += done
-        if not self.closing:  # no writes after done_writing
+        return done
+
+    async def _ack(self, nbytes: int) -> None:
+        if nbytes and not self.closing:  # no writes after done_writing
             async with self.lock:
                 try:
-                    await self.call.write(pb.ExploreRequest(ack=pb.TileAck(bytes=done)))
+                    await self.call.write(pb.ExploreRequest(ack=pb.TileAck(bytes=nbytes)))
                 except (grpc.aio.AioRpcError, asyncio.InvalidStateError) as error:
                     if not self.closing:
                         self._error(f"ack write failed: {error!r}"[:300])

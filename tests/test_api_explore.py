@@ -12,6 +12,8 @@ from skimage import data
 from conftest import fresh_server, jpeg_bytes
 from worldstream.cli.commands import spawn_camera
 from worldstream.client import Client, ClientError
+from worldstream.client import requests as rq
+from worldstream.client.responses import tile_chunks
 from worldstream.client.walk import HeldTiles
 from worldstream.geometry.camera import look_at
 from worldstream.geometry.engine import EngineFrame, points_from_engine
@@ -19,6 +21,7 @@ from worldstream.tiles import raw
 from worldstream.tiles.chunks import Reassembler
 from worldstream.tiles.decode import decode_payload
 from worldstream.v1 import worldstream_pb2 as pb
+from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
 
 GRPC_DEFAULT_RECEIVE_LIMIT = 4 * 1024 * 1024
 
@@ -351,3 +354,58 @@ def test_a_client_that_stops_acknowledging_stalls_only_itself(client, world):
                 if response.WhichOneof("response") == "tile_chunk":
                     sent += len(response.tile_chunk.data)
         assert sent < sum(len(p) for _, p in payloads.values())  # it is still held back
+
+
+def raw_explore(channel, start: pb.ExploreRequest, view: pb.ExploreRequest, sequence: int):
+    """Explore through the generated stub alone, acking every tile chunk's data; the raw
+    responses until the view is complete."""
+    stub = pb_grpc.WorldStreamStub(channel)
+    requests: queue.Queue = queue.Queue()
+    requests.put(start)
+    requests.put(view)
+    call = stub.Explore(iter(requests.get, None))
+    responses = []
+    try:
+        for response in call:
+            responses.append(response)
+            acked = sum(len(c.data) for c in tile_chunks(response))
+            if acked:
+                requests.put(rq.ack_request(acked))
+            status = response.view_status
+            if response.HasField("view_status") and status.complete and status.sequence == sequence:
+                break
+    finally:
+        requests.put(None)
+        call.cancel()
+    return responses
+
+
+def test_small_tiles_travel_together_in_batches_within_the_chunk_limit(tmp_path, photo):
+    # 1 m tiles: many small ones, as a grown world has.
+    with fresh_server(tmp_path) as server, Client(server.address) as c:
+        fine = c.create_world(photo, tile_size_m=1.0)
+        camera = spawn_camera(fine, 160, 120)
+        start = rq.start_request(fine.name, encodings=RAW)
+        view = rq.view_request(camera, 0, EngineFrame.GLTF)
+        with grpc.insecure_channel(server.address) as channel:
+            responses = raw_explore(channel, start, view, 0)
+        # The same view one tile message at a time, through the client that unbatches.
+        with c.explore(fine.name, encodings=RAW) as stream:
+            stream.send_view(camera, 0)
+            _, one_by_one = drain_until_complete(stream, 0)
+    header = responses[0].header
+    batches = [r.tile_batch for r in responses if r.WhichOneof("response") == "tile_batch"]
+    assert batches, "no tiles were batched"
+    assert all(len(b.chunks) > 1 for b in batches)
+    assert all(sum(len(ch.data) for ch in b.chunks) <= header.max_chunk_bytes for b in batches)
+    assert max(r.ByteSize() for r in responses) < GRPC_DEFAULT_RECEIVE_LIMIT
+    # Batching changes the messages, not the tiles: the same payloads, in the same order.
+    assembler, payloads = Reassembler(), {}
+    for response in responses:
+        for ch in tile_chunks(response):
+            key = (ch.key.x, ch.key.y, ch.key.z, ch.key.lod)
+            payload = assembler.add(key, ch.version, ch.chunk_index, ch.chunk_count, ch.data)
+            if payload is not None:
+                payloads[key] = (ch.version, payload)
+    assert list(payloads) == list(one_by_one) and payloads == one_by_one
+    assert len(payloads) > len(batches) + sum(r.HasField("tile_chunk") for r in responses)

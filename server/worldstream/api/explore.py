@@ -24,7 +24,7 @@ from worldstream.api.config import ServerConfig
 from worldstream.api.errors import abort
 from worldstream.errors import InvalidArgument, WorldStreamError
 from worldstream.geometry.engine import EngineFrame, points_from_engine
-from worldstream.session.explore import ExploreSession, Send, SessionLimits
+from worldstream.session.explore import ExploreSession, Held, Send, SessionLimits
 from worldstream.tiles.chunks import split
 from worldstream.tiles.collider import encode_collider
 from worldstream.tiles.encode import Encoding, encode_arrays
@@ -239,7 +239,7 @@ class _Stream:
                 if not await self._apply(await self.queue.get(), loop):
                     return
                 continue
-            await self._send(send)
+            await self._send_many(send)
 
     def _commit_view(self) -> None:
         if self.latest_view is None:
@@ -410,24 +410,75 @@ class _Stream:
             self.encoding,
         )
 
-    async def _send(self, send: Send) -> None:
-        session = self.session
-        await self._remove(send.evict, pb.TILE_REMOVAL_REASON_BUDGET)
+    def _estimate_bytes(self, level) -> int:
+        """A payload's size before it is encoded (credit and batch accounting are corrected to
+        the real size once it is): generous, so a batch rarely overshoots."""
+        coefficients = int(level.arrays["sh"].shape[1])
+        per_splat = 4 * (11 + 3 * coefficients) if self.encoding is Encoding.RAW_F32 else 16
+        return 256 + level.count * per_splat
+
+    async def _send_many(self, first: Send) -> None:
+        """Send `first` and what the session picks after it, up to about one chunk's worth of
+        bytes, as few messages as the protocol allows: small whole tiles share a TileBatch,
+        removals and colliders keep their place in the order."""
+        session, payloads = self.session, self.shared.payloads
+        budget = self.shared.config.tile_chunk_bytes
+        picked: list[tuple[Send, tuple, bytes | None, int, Held | None]] = []
+        estimated = 0
+        send: Send | None = first
+        while send is not None:
+            level = send.cell.levels[send.lod]
+            key = self._payload_key(send)
+            payload = payloads.peek(key)
+            size = len(payload) if payload is not None else self._estimate_bytes(level)
+            held_before = session.held.get(send.cell.key)
+            session.on_sent(send, size)
+            picked.append((send, key, payload, size, held_before))
+            estimated += size
+            if estimated >= budget:
+                break
+            send = session.next_send()
+        missing = [(s, k) for s, k, payload, _, _ in picked if payload is None]
+        if missing:
+            made = await self.shared.run_io(self._encode_all, missing)
+        items: list[pb.TileChunk | pb.ExploreResponse] = []
+        for send, key, payload, size, held_before in picked:
+            if payload is None:
+                payload = made[key]
+                session.in_flight_bytes += len(payload) - size
+            for evicted in send.evict:
+                removal = pb.TileRemoval(
+                    key=convert.tile_key_to_proto(evicted), reason=pb.TILE_REMOVAL_REASON_BUDGET
+                )
+                items.append(pb.ExploreResponse(tile_removal=removal))
+            items.extend(self._tile_chunks(send, payload))
+            collider = self.colliders.get(send.cell.key)
+            # A cell's collider goes once per version, not once per level of detail.
+            if collider is not None and (
+                held_before is None or held_before.version != send.cell.version
+            ):
+                items.extend(self._collider_messages(send, collider))
+        await self._write_packed(items)
+
+    def _encode_all(self, sends: list[tuple[Send, tuple]]) -> dict[tuple, bytes]:
+        """Encode the payloads a batch lacks, in one trip to the I/O pool."""
+        made = {}
+        for send, key in sends:
+            level = send.cell.levels[send.lod]
+
+            def make(level=level, cell=send.cell) -> bytes:
+                return encode_arrays(level.arrays, cell.box_min, self.frame, self.encoding)
+
+            made[key] = self.shared.payloads.get(key, make)
+        return made
+
+    def _tile_chunks(self, send: Send, payload: bytes) -> list[pb.TileChunk]:
         level = send.cell.levels[send.lod]
-        key = self._payload_key(send)
-        payload = self.shared.payloads.peek(key)
-        if payload is None:
-
-            def make() -> bytes:
-                return encode_arrays(level.arrays, send.cell.box_min, self.frame, self.encoding)
-
-            payload = await self.shared.run_io(self.shared.payloads.get, key, make)
-        chunk_bytes = self.shared.config.tile_chunk_bytes
-        chunks = split(payload, chunk_bytes)
+        chunks = split(payload, self.shared.config.tile_chunk_bytes)
         proto_key = convert.tile_key_to_proto(send.key)
         error = level.geometric_error * self.units
-        for index, data in enumerate(chunks):
-            chunk = pb.TileChunk(
+        return [
+            pb.TileChunk(
                 key=proto_key,
                 version=send.cell.version,
                 encoding=self.encoding.value,
@@ -438,26 +489,50 @@ class _Stream:
                 data=data,
                 geometric_error=error,
             )
-            await self._write(pb.ExploreResponse(tile_chunk=chunk))
-        before = session.held.get(send.cell.key)
-        session.on_sent(send, len(payload))
-        collider = self.colliders.get(send.cell.key)
-        # A cell's collider goes once per version, not once per level of detail.
-        if collider is not None and (before is None or before.version != send.cell.version):
-            await self._send_collider(send, collider, chunk_bytes)
+            for index, data in enumerate(chunks)
+        ]
 
-    async def _send_collider(self, send: Send, collider, max_chunk_bytes: int) -> None:
+    async def _write_packed(self, items: list) -> None:
+        """Write in order; runs of tile chunks go as TileBatch messages of at most one chunk's
+        bytes (a lone chunk as itself)."""
+        limit = self.shared.config.tile_chunk_bytes
+        run: list[pb.TileChunk] = []
+        run_bytes = 0
+
+        async def flush() -> None:
+            nonlocal run, run_bytes
+            if len(run) == 1:
+                await self._write(pb.ExploreResponse(tile_chunk=run[0]))
+            elif run:
+                await self._write(pb.ExploreResponse(tile_batch=pb.TileBatch(chunks=run)))
+            run, run_bytes = [], 0
+
+        for item in items:
+            if isinstance(item, pb.TileChunk):
+                if run and run_bytes + len(item.data) > limit:
+                    await flush()
+                run.append(item)
+                run_bytes += len(item.data)
+            else:
+                await flush()
+                await self._write(item)
+        await flush()
+
+    def _collider_messages(self, send: Send, collider) -> list[pb.ExploreResponse]:
         cell = send.cell
         payload = encode_collider(collider.vertices, collider.triangles, cell.box_min, self.frame)
-        chunks = split(payload, max_chunk_bytes)
-        for index, data in enumerate(chunks):
-            chunk = pb.ColliderChunk(
-                key=convert.tile_key_to_proto(cell.key),
-                version=send.cell.version,
-                chunk_index=index,
-                chunk_count=len(chunks),
-                triangle_count=len(collider.triangles),
-                payload_bytes=len(payload),
-                data=data,
+        chunks = split(payload, self.shared.config.tile_chunk_bytes)
+        return [
+            pb.ExploreResponse(
+                collider_chunk=pb.ColliderChunk(
+                    key=convert.tile_key_to_proto(cell.key),
+                    version=send.cell.version,
+                    chunk_index=index,
+                    chunk_count=len(chunks),
+                    triangle_count=len(collider.triangles),
+                    payload_bytes=len(payload),
+                    data=data,
+                )
             )
-            await self._write(pb.ExploreResponse(collider_chunk=chunk))
+            for index, data in enumerate(chunks)
+        ]

@@ -43,6 +43,10 @@ def look_at(eye, target, up=(0.0, 1.0, 0.0)) -> np.ndarray:
     return w2c
 
 
+_EYE3 = np.eye(3)
+_ROTATION_TOLERANCE = 1e-5 + 1e-5 * _EYE3  # allclose's atol + rtol * |I|
+
+
 @dataclass(frozen=True)
 class Camera:
     """A pinhole camera. Arrays are float64 and never mutated after construction."""
@@ -63,8 +67,10 @@ class Camera:
         if K[0, 0] <= 0 or K[1, 1] <= 0:
             raise ValueError("focal lengths must be positive")
         rotation = w2c[:3, :3]
+        # np.allclose(R R^T, I, atol=1e-5) and det(R) >= 0, written out: this runs for every
+        # camera update of every stream, and the generic calls cost most of it.
         if (
-            not np.allclose(rotation @ rotation.T, np.eye(3), atol=1e-5)
+            not np.all(np.abs(rotation @ rotation.T - _EYE3) <= _ROTATION_TOLERANCE)
             or np.linalg.det(rotation) < 0
         ):
             raise ValueError("world_to_camera rotation is not a proper rotation")

@@ -467,8 +467,16 @@ def pose_from_engine(position, rotation_xyzw, frame: EngineFrame) -> np.ndarray:
     """
     frame = _frame(frame)
     p = _finite_vector(position, 3, "position")
-    x, y, z, w = _unit_quat_xyzw(rotation_xyzw)
-    engine_rotation = quat_wxyz_to_matrix(np.array([w, x, y, z]))[0]  # camera-local -> engine
+    x, y, z, w = (float(v) for v in _unit_quat_xyzw(rotation_xyzw))
+    # One quaternion in plain floats: the batched quat_wxyz_to_matrix costs ~20x more per call,
+    # and every camera update of every stream comes through here.
+    engine_rotation = np.array(  # camera-local -> engine
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+            [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+            [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
+        ]
+    )
     a = _BASIS[frame]
     # OpenCV camera axes -> engine camera-local -> engine world -> world.
     camera_to_world = a.T @ engine_rotation @ _OPENCV_IN_CAMERA_LOCAL[frame]

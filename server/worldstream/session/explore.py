@@ -25,12 +25,26 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from worldstream.geometry.camera import Camera
-from worldstream.session.priority import TileBoxes, visible_tiles
+from worldstream.session.priority import visible_indices
+from worldstream.session.view_plan import (
+    EMPTY_PLAN,
+    CellTable,
+    ViewPlan,
+    ahead_camera,
+    box_distance,
+    cell_table,
+    choose_lod,
+    plan_view,
+)
 from worldstream.tiles.grid import TileKey
 from worldstream.tiles.pyramid import Cell
 
-PREFETCH_S = 1.0  # seconds of the camera's velocity to look ahead
-MIN_PREFETCH_SPEED = 0.05  # m/s; slower is standing still
+# How far the camera may move, turn and change velocity before the prefetch cull is redone.
+AHEAD_KEEP_M = 0.25
+AHEAD_KEEP_COS = float(np.cos(np.radians(5.0)))
+AHEAD_KEEP_M_PER_S = 0.25
+
+__all__ = ["ExploreSession", "Held", "Send", "SessionLimits", "box_distance", "choose_lod"]
 
 
 @dataclass(frozen=True)
@@ -75,24 +89,6 @@ def _cell(key: TileKey) -> TileKey:
     return TileKey(key.x, key.y, key.z, 0)
 
 
-def choose_lod(cell: Cell, distance: float, focal_px: float, max_sse_px: float) -> int:
-    """The coarsest level whose geometric error spans at most max_sse_px on screen at
-    `distance` (metres from the camera to the cell); level 0 inside the cell."""
-    if distance <= 0.0:
-        return 0
-    chosen = 0
-    for lod, error in enumerate(cell.errors):
-        if error * focal_px <= max_sse_px * distance:
-            chosen = lod
-    return chosen
-
-
-def box_distance(position: np.ndarray, box_min: np.ndarray, box_max: np.ndarray) -> np.ndarray:
-    """[M] distance from a point to each box (0 inside); boxes [M, 3]."""
-    nearest = np.clip(position, box_min, box_max)
-    return np.linalg.norm(nearest - position, axis=-1)
-
-
 @dataclass
 class ExploreSession:
     cells: dict[TileKey, Cell]
@@ -103,14 +99,22 @@ class ExploreSession:
     sequence: int = -1
     pending_generation: int = 0
     resident_splats: int = 0
-    _plan: list[tuple[Cell, int]] = field(default_factory=list)  # the view's (cell, level)
-    _prefetch: list[Cell] = field(default_factory=list)
-    _send_order: list[tuple[Cell, int, bool]] | None = None
+    _view: ViewPlan = EMPTY_PLAN
+    _table: CellTable | None = None
+    # What the client holds, by table index, for the planner: level (-1: nothing) and version.
+    _held_lod: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    _held_version: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    _send_order: tuple[list[int], list[int], list[bool]] | None = None
     _cursor: int = 0
+    _wanted: set[TileKey] | None = None
     _reported: tuple | None = None
-    _boxes: TileBoxes | None = None
     _camera: Camera | None = None
     _velocity: np.ndarray | None = None
+    # The prefetch cull and the camera and velocity it was made for.
+    _ahead: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def __post_init__(self) -> None:
+        self._index_cells()
 
     @classmethod
     def resume(
@@ -149,19 +153,47 @@ class ExploreSession:
 
     # -- the client's holdings --------------------------------------------------------------
 
+    def _index_cells(self) -> None:
+        self._ahead = None  # indices of the old table
+        self._table = table = cell_table(self.cells)
+        self._held_lod = np.full(len(table), -1, np.int64)
+        self._held_version = np.zeros(len(table), np.int64)
+        for cell_key, held in self.held.items():
+            index = table.index.get(cell_key)
+            if index is not None:
+                self._held_lod[index], self._held_version[index] = held.lod, held.version
+
     def _hold(self, cell_key: TileKey, held: Held | None) -> None:
         old = self.held.pop(cell_key, None)
         if old is not None:
             self.resident_splats -= old.count
+        index = self._table.index.get(cell_key) if self._table is not None else None
         if held is not None:
             self.held[cell_key] = held
             self.resident_splats += held.count
+        if index is not None:
+            self._held_lod[index] = -1 if held is None else held.lod
+            self._held_version[index] = 0 if held is None else held.version
 
     def _is_current(self, cell: Cell, lod: int) -> bool:
         held = self.held.get(cell.key)
         return held is not None and held.version == cell.version and held.lod <= lod
 
     # -- the view ---------------------------------------------------------------------------
+
+    @property
+    def _plan(self) -> list[tuple[Cell, int]]:
+        """The view's (cell, level), in priority order."""
+        cells = self._table.cells  # type: ignore[union-attr]
+        return [
+            (cells[i], lod)
+            for i, lod in zip(self._view.cells.tolist(), self._view.lods.tolist(), strict=True)
+        ]
+
+    @property
+    def _prefetch(self) -> list[Cell]:
+        cells = self._table.cells  # type: ignore[union-attr]
+        return [cells[i] for i in self._view.prefetch.tolist()]
 
     def set_view(self, camera: Camera, sequence: int, velocity: np.ndarray | None = None) -> None:
         self.sequence = sequence
@@ -173,102 +205,103 @@ class ExploreSession:
         """The world changed: plan against its new cells. Returns held tiles that no longer
         exist (the client should drop them); changed cells are resent by the plan."""
         self.cells = cells
-        self._boxes = None
         gone = []
         for cell_key, held in list(self.held.items()):
             cell = cells.get(cell_key)
             if cell is None or held.lod > cell.coarsest:
                 gone.append(TileKey(cell_key.x, cell_key.y, cell_key.z, held.lod))
                 self._hold(cell_key, None)
+        self._index_cells()
         self._replan()
         return gone
 
-    def _visible(self, camera: Camera) -> list[Cell]:
-        if self._boxes is None:
-            self._boxes = TileBoxes(list(self.cells.values()))
-        return visible_tiles(camera, self._boxes, self.frustum_margin)  # type: ignore[return-value]
-
     def _replan(self) -> None:
-        self._reported = None
         self._send_order = None
+        self._wanted = None
         camera = self._camera
         if camera is None:
             return
-        budget = self.limits.splat_budget
-        ordered = self._visible(camera)
-        base, total = [], 0
-        for cell in ordered:
-            count = cell.levels[cell.coarsest].count
-            if total + count > budget and base:
-                break
-            if total + count > budget:
-                break  # not even one coarse cell fits: nothing can be shown
-            base.append(cell)
-            total += count
-        if base:
-            boxes_min = np.array([c.box_min for c in base])
-            boxes_max = np.array([c.box_max for c in base])
-            distances = box_distance(camera.position, boxes_min, boxes_max)
-        focal = float(camera.K[1, 1])
-        plan = []
-        for cell, distance in zip(base, distances if base else [], strict=True):
-            chosen = cell.coarsest
-            target = choose_lod(cell, float(distance), focal, self.limits.max_sse_px)
-            held = self.held.get(cell.key)
-            if held is not None and held.version == cell.version and held.lod < target:
-                target = held.lod  # already there: keep it if the budget allows
-            for lod in range(target, cell.coarsest):
-                extra = cell.levels[lod].count - cell.levels[chosen].count
-                if total + extra <= budget:
-                    chosen, total = lod, total + extra
-                    break
-            plan.append((cell, chosen))
-        self._plan = plan
-        self._prefetch = []
-        speed = 0.0 if self._velocity is None else float(np.linalg.norm(self._velocity))
-        if speed >= MIN_PREFETCH_SPEED:
-            ahead = camera.with_pose(_moved(camera.world_to_camera, self._velocity * PREFETCH_S))
-            planned = {c.key for c in base}
-            for cell in self._visible(ahead):
-                count = cell.levels[cell.coarsest].count
-                if cell.key in planned or total + count > budget:
-                    continue
-                self._prefetch.append(cell)
-                total += count
+        self._view = plan_view(
+            self._table,  # type: ignore[arg-type]
+            self._held_lod,
+            self._held_version,
+            camera,
+            self._ahead_order(camera),
+            self.limits.splat_budget,
+            self.limits.max_sse_px,
+            self.frustum_margin,
+        )
+
+    def _ahead_order(self, camera: Camera) -> np.ndarray | None:
+        """The cull of where the velocity takes the camera, kept while the camera and velocity
+        stay close to what it was made for: it looks a second ahead, so a few centimetres or
+        degrees do not change it, and it is half the cost of a plan."""
+        velocity = self._velocity
+        ahead = ahead_camera(camera, velocity)
+        if ahead is None:
+            self._ahead = None
+            return None
+        if self._ahead is not None:
+            order, position, forward, was = self._ahead
+            if (
+                np.linalg.norm(camera.position - position) < AHEAD_KEEP_M
+                and forward @ camera.forward > AHEAD_KEEP_COS
+                and np.linalg.norm(velocity - was) < AHEAD_KEEP_M_PER_S
+            ):
+                return order
+        order = visible_indices(ahead, self._table.boxes, self.frustum_margin)  # type: ignore[union-attr]
+        self._ahead = (order, camera.position.copy(), camera.forward.copy(), velocity.copy())  # type: ignore[union-attr]
+        return order
 
     # -- what to send -----------------------------------------------------------------------
 
-    def _order(self) -> list[tuple[Cell, int, bool]]:
-        """The view's (cell, level) in send order: the coarsest level of every cell the client
-        lacks first, then refinements. Built once per plan; `_cursor` skips the satisfied head,
-        so a session costs O(1) per tile sent rather than O(plan)."""
+    def _order(self) -> tuple[list[int], list[int], list[bool]]:
+        """The view's (cell index, level, show) in send order: the coarsest level of every cell
+        the client lacks first, then refinements; a "show" entry asks only that the cell be
+        held at all. Built once per plan; `_cursor` skips the satisfied head, so a session costs
+        O(1) per tile sent rather than O(plan)."""
         if self._send_order is None:
-            # (cell, level, show): a "show" entry asks only that the cell be held at all.
-            missing = [(c, c.coarsest, True) for c, _ in self._plan if c.key not in self.held]
-            lacking = {c.key for c, _, _ in missing}
-            refine = [
-                (c, lod, False)
-                for c, lod in self._plan
-                if not self._is_current(c, lod) and (c.key not in lacking or lod != c.coarsest)
-            ]
-            self._send_order, self._cursor = missing + refine, 0
+            table, view = self._table, self._view
+            cells, lods = view.cells, view.lods
+            coarsest = table.coarsest[cells]  # type: ignore[union-attr]
+            held = self._held_lod[cells]
+            missing = held < 0
+            current = (
+                ~missing
+                & (self._held_version[cells] == table.version[cells])  # type: ignore[union-attr]
+                & (held <= lods)
+            )
+            refine = ~current & (~missing | (lods != coarsest))
+            indices = np.concatenate([cells[missing], cells[refine]])
+            levels = np.concatenate([coarsest[missing], lods[refine]])
+            shows = [True] * int(missing.sum()) + [False] * int(refine.sum())
+            self._send_order, self._cursor = (indices.tolist(), levels.tolist(), shows), 0
         return self._send_order
 
-    def _satisfied(self, cell: Cell, lod: int, show: bool) -> bool:
-        return cell.key in self.held if show else self._is_current(cell, lod)
+    def _satisfied(self, index: int, lod: int, show: bool) -> bool:
+        held = int(self._held_lod[index])
+        if show or held < 0:
+            return held >= 0
+        return held <= lod and self._held_version[index] == self._table.version[index]  # type: ignore[union-attr]
 
     def _head(self) -> int:
-        order = self._order()
-        while self._cursor < len(order) and self._satisfied(*order[self._cursor]):
+        indices, levels, shows = self._order()
+        while self._cursor < len(indices) and self._satisfied(
+            indices[self._cursor], levels[self._cursor], shows[self._cursor]
+        ):
             self._cursor += 1
         return self._cursor
 
+    def _unsatisfied(self):
+        indices, levels, shows = self._order()
+        for j in range(self._head(), len(indices)):
+            if not self._satisfied(indices[j], levels[j], shows[j]):
+                yield indices[j], levels[j]
+
     def pending(self) -> list[tuple[Cell, int]]:
         """The view's (cell, level) the client does not hold yet, in send order."""
-        order = self._order()
-        return [
-            (c, lod) for c, lod, show in order[self._head() :] if not self._satisfied(c, lod, show)
-        ]
+        cells = self._table.cells  # type: ignore[union-attr]
+        return [(cells[i], lod) for i, lod in self._unsatisfied()]
 
     def can_send(self) -> bool:
         # One payload may overshoot the window, or a tile larger than it could never be sent.
@@ -279,15 +312,15 @@ class ExploreSession:
         or no credit)."""
         if not self.can_send():
             return None
-        order = self._order()
-        for cell, lod, show in order[self._head() :]:
-            if self._satisfied(cell, lod, show):
-                continue
+        cells = self._table.cells  # type: ignore[union-attr]
+        for index, lod in self._unsatisfied():
+            cell = cells[index]
             evict = self._room_for(cell, lod)
             if evict is not None:
                 return Send(cell, lod, tuple(evict))
-        for cell in self._prefetch:
-            if cell.key not in self.held:
+        for index in self._view.prefetch.tolist():
+            if self._held_lod[index] < 0:
+                cell = cells[index]
                 evict = self._room_for(cell, cell.coarsest)
                 if evict is not None:
                     return Send(cell, cell.coarsest, tuple(evict))
@@ -310,7 +343,9 @@ class ExploreSession:
         )
         if over <= 0:
             return []
-        wanted = {c.key for c, _ in self._plan} | {c.key for c in self._prefetch}
+        if self._wanted is None:
+            self._wanted = {c.key for c, _ in self._plan} | {c.key for c in self._prefetch}
+        wanted = self._wanted
         c = cell.key
         candidates = sorted(
             (k for k in self.held if k not in wanted and k != c),
@@ -339,12 +374,15 @@ class ExploreSession:
         return ok
 
     def status_if_changed(self) -> ViewStatusEvent | None:
-        """A ViewStatus for the latest view when it changed since last reported."""
+        """A ViewStatus when there is news: a view completes, loading starts (the last status
+        said complete), or the generation the view waits for changes. A camera moving while
+        tiles load is not news: one status per view update would cost a message each, 30 a
+        second per client, and say only "still loading"."""
         if self.sequence < 0:
             return None
-        waiting = self._head() < len(self._order())
+        waiting = self._head() < len(self._order()[0])
         complete = not waiting and self.pending_generation == 0
-        state = (self.sequence, complete, self.pending_generation)
+        state = (self.sequence if complete else None, complete, self.pending_generation)
         if self._reported == state:
             return None
         self._reported = state
@@ -352,10 +390,3 @@ class ExploreSession:
         return ViewStatusEvent(
             self.sequence, complete, pending, self.resident_splats, self.pending_generation
         )
-
-
-def _moved(world_to_camera: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """The same camera translated by `step` (world frame)."""
-    out = np.array(world_to_camera, dtype=np.float64)
-    out[:3, 3] -= out[:3, :3] @ step
-    return out

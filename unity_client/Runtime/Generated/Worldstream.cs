@@ -9315,7 +9315,9 @@ namespace WorldStream.V1 {
   }
 
   /// <summary>
-  /// Where the client's latest view stands.
+  /// Where the client's latest view stands. Sent when there is news: a view is complete, loading
+  /// starts (the previous status said complete), or pending_generation changes. While tiles load,
+  /// newer views are not reported until one of them completes.
   /// </summary>
   public sealed partial class ViewStatus : pb::IMessage<ViewStatus>
   #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
