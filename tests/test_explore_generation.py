@@ -35,7 +35,12 @@ class Recorder:
         self.versions: set[int] = set()
         self.warnings: list[pb.StreamWarning] = []
         self.statuses: list[pb.ViewStatus] = []
+        self.collider_cells: dict[tuple[int, int, int], int] = {}  # cell -> collider version
+        self.tile_cells: dict[tuple[int, int, int], set[int]] = {}  # cell -> tile versions
         self.assembler = Reassembler()
+
+    def take_collider(self, chunk: pb.ColliderChunk) -> None:
+        self.collider_cells[(chunk.key.x, chunk.key.y, chunk.key.z)] = chunk.version
 
     def until_complete(self, sequence: int, timeout: float = 60.0) -> pb.ViewStatus:
         deadline = time.monotonic() + timeout
@@ -52,9 +57,12 @@ class Recorder:
                 done = self.assembler.add(key, c.version, c.chunk_index, c.chunk_count, c.data)
                 if done is not None:
                     self.versions.add(c.version)
+                    self.tile_cells.setdefault(key[:3], set()).add(c.version)
                     self.stream.ack(len(done))
             elif kind == "warning":
                 self.warnings.append(response.warning)
+            elif kind == "collider_chunk":
+                self.take_collider(response.collider_chunk)
             elif kind == "view_status":
                 self.statuses.append(response.view_status)
                 if response.view_status.sequence == sequence and response.view_status.complete:
@@ -143,3 +151,26 @@ def test_a_failed_generation_is_a_warning_and_the_stream_goes_on(server, photo):
             assert recorder.until_complete(1).complete
         assert c.get_world(world.name).frame_count == 1  # the world is as it was
     assert final.complete  # nothing more will come for that view: it is what the world has
+
+
+def test_a_stream_with_colliders_receives_the_colliders_of_the_tiles_generation_adds(
+    server, photo
+):
+    with Client(server.address, timeout=60) as c:
+        world = c.create_world(photo)
+        with c.explore(world.name, colliders=True) as stream:
+            recorder = Recorder(stream)
+            stream.send_view(turned_around(world), 0)
+            recorder.until_complete(0)
+            # Cells that only the job made: their colliders exist only in the grown world.
+            new = {cell for cell, versions in recorder.tile_cells.items() if versions == {2}}
+            assert new
+            # The grown world's colliders are built off the stream's loop; they follow.
+            deadline = time.monotonic() + 60
+            while not new & set(recorder.collider_cells) and time.monotonic() < deadline:
+                response = stream.next(timeout=max(0.1, deadline - time.monotonic()))
+                if response.WhichOneof("response") == "collider_chunk":
+                    recorder.take_collider(response.collider_chunk)
+    assert new & set(recorder.collider_cells)
+    assert all(recorder.collider_cells[cell] == 2 for cell in new & set(recorder.collider_cells))
+    assert recorder.warnings == []

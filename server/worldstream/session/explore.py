@@ -66,6 +66,9 @@ class Send:
     cell: Cell
     lod: int
     evict: tuple[TileKey, ...]  # held tiles (their own lod) to remove before this one is sent
+    # A cell the view shows that the client holds nothing of: what a moving camera waits for.
+    # Refinements and prefetch are not urgent.
+    urgent: bool = False
 
     @property
     def key(self) -> TileKey:
@@ -106,6 +109,8 @@ class ExploreSession:
     _held_version: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     _send_order: tuple[list[int], list[int], list[bool]] | None = None
     _cursor: int = 0
+    _prefetch_list: list[int] | None = None
+    _prefetch_cursor: int = 0
     _wanted: set[TileKey] | None = None
     _reported: tuple | None = None
     _camera: Camera | None = None
@@ -217,6 +222,7 @@ class ExploreSession:
 
     def _replan(self) -> None:
         self._send_order = None
+        self._prefetch_list = None
         self._wanted = None
         camera = self._camera
         if camera is None:
@@ -296,12 +302,12 @@ class ExploreSession:
         indices, levels, shows = self._order()
         for j in range(self._head(), len(indices)):
             if not self._satisfied(indices[j], levels[j], shows[j]):
-                yield indices[j], levels[j]
+                yield indices[j], levels[j], shows[j]
 
     def pending(self) -> list[tuple[Cell, int]]:
         """The view's (cell, level) the client does not hold yet, in send order."""
         cells = self._table.cells  # type: ignore[union-attr]
-        return [(cells[i], lod) for i, lod in self._unsatisfied()]
+        return [(cells[i], lod) for i, lod, _ in self._unsatisfied()]
 
     def can_send(self) -> bool:
         # One payload may overshoot the window, or a tile larger than it could never be sent.
@@ -313,23 +319,40 @@ class ExploreSession:
         if not self.can_send():
             return None
         cells = self._table.cells  # type: ignore[union-attr]
-        for index, lod in self._unsatisfied():
+        blocked = False  # something wanted does not fit the budget
+        for index, lod, show in self._unsatisfied():
             cell = cells[index]
             evict = self._room_for(cell, lod)
             if evict is not None:
-                return Send(cell, lod, tuple(evict))
-        for index in self._view.prefetch.tolist():
+                return Send(cell, lod, tuple(evict), urgent=show)
+            blocked = True
+        prefetch = self._prefetch_order()
+        # Evictions never drop a cell the plan wants, so a held prefetch stays held.
+        while (
+            self._prefetch_cursor < len(prefetch)
+            and self._held_lod[prefetch[self._prefetch_cursor]] >= 0
+        ):
+            self._prefetch_cursor += 1
+        for index in prefetch[self._prefetch_cursor :]:
             if self._held_lod[index] < 0:
                 cell = cells[index]
                 evict = self._room_for(cell, cell.coarsest)
                 if evict is not None:
                     return Send(cell, cell.coarsest, tuple(evict))
+                blocked = True
+        if not blocked:
+            return None
         # Nothing fits: make room by sending a cell held finer than the plan wants, coarser.
         for cell, lod in self._plan + [(c, c.coarsest) for c in self._prefetch]:
             held = self.held.get(cell.key)
             if held is not None and held.version == cell.version and held.lod < lod:
                 return Send(cell, lod, ())
         return None
+
+    def _prefetch_order(self) -> list[int]:
+        if self._prefetch_list is None:
+            self._prefetch_list, self._prefetch_cursor = self._view.prefetch.tolist(), 0
+        return self._prefetch_list
 
     def _room_for(self, cell: Cell, lod: int) -> list[TileKey] | None:
         """Held tiles to drop so that `cell` at `lod` fits the budget (farthest from it first,

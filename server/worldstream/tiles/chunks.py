@@ -9,8 +9,8 @@ def split(payload: bytes, max_chunk_bytes: int) -> list[bytes]:
     """At least one chunk (an empty payload is one empty chunk), each at most max_chunk_bytes."""
     if max_chunk_bytes <= 0:
         raise ValueError("max_chunk_bytes must be positive")
-    if not payload:
-        return [b""]
+    if len(payload) <= max_chunk_bytes:
+        return [payload]  # nearly every tile: no copy
     view = memoryview(payload)
     return [bytes(view[i : i + max_chunk_bytes]) for i in range(0, len(payload), max_chunk_bytes)]
 
