@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sized
 
 
 class PayloadCache:
-    """A least-recently-used map of payload bytes, bounded by their total size.
+    """A least-recently-used map of encoded values (payload bytes, or anything with a length in
+    bytes, such as the Explore stream's serialized tile messages), bounded by their total size.
 
     A payload larger than the whole bound is returned but not kept. Two threads asking for the
     same missing key may both encode it; the result is the same bytes, and serialising encodes
@@ -20,7 +21,7 @@ class PayloadCache:
         if max_bytes < 0:
             raise ValueError("max_bytes must be >= 0")
         self.max_bytes = max_bytes
-        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._items: OrderedDict[Hashable, Sized] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -33,7 +34,7 @@ class PayloadCache:
     def __len__(self) -> int:
         return len(self._items)
 
-    def peek(self, key: Hashable) -> bytes | None:
+    def peek(self, key: Hashable):
         """The cached payload, or None; never encodes (cheap enough for the event loop)."""
         with self._lock:
             payload = self._items.get(key)
@@ -42,7 +43,7 @@ class PayloadCache:
                 self.hits += 1
             return payload
 
-    def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
+    def get(self, key: Hashable, make: Callable[[], Sized]):
         with self._lock:
             payload = self._items.get(key)
             if payload is not None:
