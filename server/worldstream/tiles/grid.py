@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from worldstream.geometry.gaussians import Gaussians
 
 
-@dataclass(frozen=True, order=True)
-class TileKey:
+class TileKey(NamedTuple):
+    """A cell (x, y, z) of the world grid and a level of detail. A named tuple rather than a
+    frozen dataclass: keys are hashed in every lookup of every stream's scheduler, and a tuple's
+    hash is computed in C. Ordered by x, y, z, then lod."""
+
     x: int
     y: int
     z: int
