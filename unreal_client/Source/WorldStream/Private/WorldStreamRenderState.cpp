@@ -1,0 +1,269 @@
+#include "WorldStreamRenderState.h"
+
+#include "GPUSort.h"
+#include "GlobalShader.h"
+#include "PipelineStateCache.h"
+#include "RHIStaticStates.h"
+#include "RenderGraphBuilder.h"
+#include "RenderGraphUtils.h"
+#include "SceneView.h"
+#include "ShaderParameterUtils.h"
+#include "WorldStreamModule.h"
+#include "WorldStreamShaders.h"
+
+#include "worldstream/gpu_splat.h"
+
+namespace
+{
+	// Splats nearer than this (centimetres) are culled rather than projected through the eye.
+	constexpr float NearCullCentimeters = 1.0f;
+	// Keep splats whose centres lie up to 30 % outside the frustum: their footprint reaches in.
+	constexpr float FrustumMargin = 1.3f;
+
+	BEGIN_SHADER_PARAMETER_STRUCT(FWorldStreamSortParameters, )
+		SHADER_PARAMETER_RDG_BUFFER_SRV(Buffer<uint>, KeysSRV0)
+		SHADER_PARAMETER_RDG_BUFFER_SRV(Buffer<uint>, KeysSRV1)
+		SHADER_PARAMETER_RDG_BUFFER_UAV(RWBuffer<uint>, KeysUAV0)
+		SHADER_PARAMETER_RDG_BUFFER_UAV(RWBuffer<uint>, KeysUAV1)
+		SHADER_PARAMETER_RDG_BUFFER_SRV(Buffer<uint>, ValuesSRV0)
+		SHADER_PARAMETER_RDG_BUFFER_SRV(Buffer<uint>, ValuesSRV1)
+		SHADER_PARAMETER_RDG_BUFFER_UAV(RWBuffer<uint>, ValuesUAV0)
+		SHADER_PARAMETER_RDG_BUFFER_UAV(RWBuffer<uint>, ValuesUAV1)
+	END_SHADER_PARAMETER_STRUCT()
+
+	BEGIN_SHADER_PARAMETER_STRUCT(FWorldStreamDrawParameters, )
+		SHADER_PARAMETER_STRUCT_INCLUDE(FWorldStreamSplatVS::FParameters, VS)
+		SHADER_PARAMETER_STRUCT_INCLUDE(FWorldStreamSplatPS::FParameters, PS)
+		RDG_BUFFER_ACCESS(DrawArgs, ERHIAccess::IndirectArgs)
+		RENDER_TARGET_BINDING_SLOTS()
+	END_SHADER_PARAMETER_STRUCT()
+}
+
+FWorldStreamRenderState::FWorldStreamRenderState(FSceneInterface* InScene, uint32 InCapacity)
+	: Scene(InScene)
+	, Capacity(FMath::Max<uint32>(InCapacity, 1))
+	, Pool(FMath::Max<uint32>(InCapacity, 1))
+{
+}
+
+void FWorldStreamRenderState::AddTile(int32 Id, std::shared_ptr<const worldstream::DecodedTile> Tile, float Alpha)
+{
+	check(IsInRenderingThread());
+	const uint32 Count = Tile ? Tile->splat_count : 0;
+	const std::optional<uint32> Offset = Pool.allocate(Count);
+	if (!Offset)
+	{
+		// The pool is sized from the splat budget with headroom for fades; the server keeps the
+		// client inside the budget, so this means the headroom is too small for the fades.
+		if (!bWarnedFull)
+		{
+			UE_LOG(LogWorldStream, Warning, TEXT("splat pool full (%u of %u splats used): a tile of %u splats is not drawn; raise PoolHeadroom"),
+				Pool.used(), Capacity, Count);
+			bWarnedFull = true;
+		}
+		return;
+	}
+	FTile Entry;
+	Entry.Slot = FreeSlots.Num() > 0 ? FreeSlots.Pop(false) : SlotCount++;
+	Entry.Offset = *Offset;
+	Entry.Count = Count;
+	Entry.Origin = FVector3d(Tile->origin[0], Tile->origin[1], Tile->origin[2]);
+	Entry.Alpha = Alpha;
+	Tiles.Add(Id, Entry);
+	if (Count > 0)
+	{
+		PendingUploads.Add(Id, MoveTemp(Tile));
+	}
+}
+
+void FWorldStreamRenderState::SetTileAlpha(int32 Id, float Alpha)
+{
+	check(IsInRenderingThread());
+	if (FTile* Tile = Tiles.Find(Id))
+	{
+		Tile->Alpha = Alpha;
+	}
+}
+
+void FWorldStreamRenderState::RemoveTile(int32 Id)
+{
+	check(IsInRenderingThread());
+	FTile Tile;
+	if (Tiles.RemoveAndCopyValue(Id, Tile))
+	{
+		PendingUploads.Remove(Id);
+		ReleaseTile(Tile);
+	}
+}
+
+void FWorldStreamRenderState::ReleaseTile(const FTile& Tile)
+{
+	if (Tile.Count > 0)
+	{
+		Pool.release(Tile.Offset);
+	}
+	FreeSlots.Push(Tile.Slot);
+	bWarnedFull = false;
+}
+
+void FWorldStreamRenderState::Upload(FRDGBuilder& GraphBuilder)
+{
+	check(IsInRenderingThread());
+	if (!SplatBuffer.IsValid())
+	{
+		const FRDGBufferDesc Desc = FRDGBufferDesc::CreateStructuredDesc(sizeof(worldstream::GpuSplat), Capacity);
+		FRDGBufferRef Created = GraphBuilder.CreateBuffer(Desc, TEXT("WorldStream.SplatPool"));
+		AddClearUAVPass(GraphBuilder, GraphBuilder.CreateUAV(Created), 0u);
+		SplatBuffer = GraphBuilder.ConvertToExternalBuffer(Created);
+	}
+	if (PendingUploads.Num() == 0)
+	{
+		return;
+	}
+	FRDGBufferRef Pooled = GraphBuilder.RegisterExternalBuffer(SplatBuffer);
+	for (const auto& Pending : PendingUploads)
+	{
+		const FTile& Tile = Tiles.FindChecked(Pending.Key);
+		// Activation (exp, sigmoid, colour) happens once here, not once per frame on the GPU.
+		TArray<worldstream::GpuSplat> Packed;
+		Packed.SetNumUninitialized(int32(Tile.Count));
+		worldstream::pack_gpu_splats(*Pending.Value, Tile.Slot, Packed.GetData());
+		FRDGBufferRef Staging = CreateStructuredBuffer(GraphBuilder, TEXT("WorldStream.TileUpload"),
+			sizeof(worldstream::GpuSplat), Tile.Count, Packed.GetData(), Packed.Num() * sizeof(worldstream::GpuSplat));
+		AddCopyBufferPass(GraphBuilder, Pooled, uint64(Tile.Offset) * sizeof(worldstream::GpuSplat), Staging, 0,
+			uint64(Tile.Count) * sizeof(worldstream::GpuSplat));
+	}
+	PendingUploads.Reset();
+}
+
+void FWorldStreamRenderState::Render(FRDGBuilder& GraphBuilder, const FSceneView& View, const FIntRect& DrawRect,
+	FRDGTextureRef SceneColor, FRDGTextureRef SceneDepth)
+{
+	check(IsInRenderingThread());
+	const uint32 Extent = Pool.extent();
+	if (Tiles.Num() == 0 || Extent == 0 || !SplatBuffer.IsValid() || SceneColor == nullptr || SceneDepth == nullptr)
+	{
+		return;
+	}
+	RDG_EVENT_SCOPE(GraphBuilder, "WorldStreamSplats(%u)", Extent);
+
+	// Tile origins are doubles; the GPU gets them in translated world space (relative to the
+	// view), where float32 keeps its precision near the camera.
+	const FVector PreViewTranslation = View.ViewMatrices.GetPreViewTranslation();
+	TArray<FWorldStreamTileGpu> TileTable;
+	TileTable.SetNum(int32(FMath::Max<uint32>(SlotCount, 1)));
+	for (const auto& Pair : Tiles)
+	{
+		const FTile& Tile = Pair.Value;
+		FWorldStreamTileGpu& Out = TileTable[int32(Tile.Slot)];
+		Out.Offset = FVector3f(Tile.Origin + PreViewTranslation);
+		Out.Alpha = PendingUploads.Contains(Pair.Key) ? 0.0f : Tile.Alpha;
+		Out.Start = Tile.Offset;
+		Out.End = Tile.Offset + Tile.Count;
+	}
+	FRDGBufferRef TileBuffer = CreateStructuredBuffer(GraphBuilder, TEXT("WorldStream.Tiles"), sizeof(FWorldStreamTileGpu),
+		TileTable.Num(), TileTable.GetData(), TileTable.Num() * sizeof(FWorldStreamTileGpu));
+	FRDGBufferRef Splats = GraphBuilder.RegisterExternalBuffer(SplatBuffer);
+
+	// 1. Project and key every pool splat; count the visible ones into the draw arguments.
+	const FRDGBufferDesc KeyDesc = FRDGBufferDesc::CreateBufferDesc(sizeof(uint32), Extent);
+	FRDGBufferRef Keys[2] = {GraphBuilder.CreateBuffer(KeyDesc, TEXT("WorldStream.Keys0")), GraphBuilder.CreateBuffer(KeyDesc, TEXT("WorldStream.Keys1"))};
+	FRDGBufferRef Values[2] = {GraphBuilder.CreateBuffer(KeyDesc, TEXT("WorldStream.Values0")), GraphBuilder.CreateBuffer(KeyDesc, TEXT("WorldStream.Values1"))};
+	FRDGBufferRef DrawArgs = GraphBuilder.CreateBuffer(FRDGBufferDesc::CreateIndirectDesc<FRHIDrawIndirectParameters>(1), TEXT("WorldStream.DrawArgs"));
+	// Culled splats keep the largest key and sort after every drawn one.
+	AddClearUAVPass(GraphBuilder, GraphBuilder.CreateUAV(Keys[0], PF_R32_UINT), 0xFFFFFFFFu);
+	AddClearUAVPass(GraphBuilder, GraphBuilder.CreateUAV(Values[0], PF_R32_UINT), 0u);
+	AddClearUAVPass(GraphBuilder, GraphBuilder.CreateUAV(DrawArgs, PF_R32_UINT), 0u);
+
+	const FGlobalShaderMap* ShaderMap = GetGlobalShaderMap(View.GetFeatureLevel());
+	{
+		FWorldStreamProjectCS::FParameters* Parameters = GraphBuilder.AllocParameters<FWorldStreamProjectCS::FParameters>();
+		Parameters->Splats = GraphBuilder.CreateSRV(Splats);
+		Parameters->Tiles = GraphBuilder.CreateSRV(TileBuffer);
+		Parameters->SortKeys = GraphBuilder.CreateUAV(Keys[0], PF_R32_UINT);
+		Parameters->SortValues = GraphBuilder.CreateUAV(Values[0], PF_R32_UINT);
+		Parameters->DrawArgs = GraphBuilder.CreateUAV(DrawArgs, PF_R32_UINT);
+		Parameters->TranslatedWorldToClip = FMatrix44f(View.ViewMatrices.GetTranslatedViewProjectionMatrix());
+		Parameters->SplatCount = Extent;
+		Parameters->TileCount = TileTable.Num();
+		Parameters->NearCullDepth = NearCullCentimeters;
+		Parameters->FrustumMargin = FrustumMargin;
+		TShaderMapRef<FWorldStreamProjectCS> Shader(ShaderMap);
+		FComputeShaderUtils::AddPass(GraphBuilder, RDG_EVENT_NAME("Project"), Shader, Parameters,
+			FComputeShaderUtils::GetGroupCount(Extent, FWorldStreamProjectCS::ThreadGroupSize));
+	}
+
+	// 2. One sort over the splats of every tile: the engine's GPU radix sort. Eight 4-bit passes
+	// over 32-bit keys end in buffer 0.
+	{
+		FWorldStreamSortParameters* Parameters = GraphBuilder.AllocParameters<FWorldStreamSortParameters>();
+		Parameters->KeysSRV0 = GraphBuilder.CreateSRV(Keys[0], PF_R32_UINT);
+		Parameters->KeysSRV1 = GraphBuilder.CreateSRV(Keys[1], PF_R32_UINT);
+		Parameters->KeysUAV0 = GraphBuilder.CreateUAV(Keys[0], PF_R32_UINT);
+		Parameters->KeysUAV1 = GraphBuilder.CreateUAV(Keys[1], PF_R32_UINT);
+		Parameters->ValuesSRV0 = GraphBuilder.CreateSRV(Values[0], PF_R32_UINT);
+		Parameters->ValuesSRV1 = GraphBuilder.CreateSRV(Values[1], PF_R32_UINT);
+		Parameters->ValuesUAV0 = GraphBuilder.CreateUAV(Values[0], PF_R32_UINT);
+		Parameters->ValuesUAV1 = GraphBuilder.CreateUAV(Values[1], PF_R32_UINT);
+		const ERHIFeatureLevel::Type FeatureLevel = View.GetFeatureLevel();
+		GraphBuilder.AddPass(RDG_EVENT_NAME("Sort"), Parameters, ERDGPassFlags::Compute | ERDGPassFlags::NeverCull,
+			[Parameters, Extent, FeatureLevel](FRHICommandList& RHICmdList)
+			{
+				FGPUSortBuffers SortBuffers;
+				SortBuffers.RemoteKeySRVs[0] = Parameters->KeysSRV0->GetRHI();
+				SortBuffers.RemoteKeySRVs[1] = Parameters->KeysSRV1->GetRHI();
+				SortBuffers.RemoteKeyUAVs[0] = Parameters->KeysUAV0->GetRHI();
+				SortBuffers.RemoteKeyUAVs[1] = Parameters->KeysUAV1->GetRHI();
+				SortBuffers.RemoteValueSRVs[0] = Parameters->ValuesSRV0->GetRHI();
+				SortBuffers.RemoteValueSRVs[1] = Parameters->ValuesSRV1->GetRHI();
+				SortBuffers.RemoteValueUAVs[0] = Parameters->ValuesUAV0->GetRHI();
+				SortBuffers.RemoteValueUAVs[1] = Parameters->ValuesUAV1->GetRHI();
+				const int32 ResultIndex = SortGPUBuffers(RHICmdList, SortBuffers, 0, 0xFFFFFFFFu, int32(Extent), FeatureLevel);
+				ensureMsgf(ResultIndex == 0, TEXT("the splat sort ended in buffer %d, the draw reads buffer 0"), ResultIndex);
+			});
+	}
+
+	// 3. Back to front, instanced quads, into scene colour, tested against scene depth.
+	{
+		FWorldStreamDrawParameters* Parameters = GraphBuilder.AllocParameters<FWorldStreamDrawParameters>();
+		const FMatrix Projection = View.ViewMatrices.GetProjectionMatrix();
+		const FVector2f Size(FMath::Max(DrawRect.Width(), 1), FMath::Max(DrawRect.Height(), 1));
+		Parameters->VS.DrawSplats = GraphBuilder.CreateSRV(Splats);
+		Parameters->VS.DrawTiles = GraphBuilder.CreateSRV(TileBuffer);
+		Parameters->VS.SortedIndices = GraphBuilder.CreateSRV(Values[0], PF_R32_UINT);
+		Parameters->VS.DrawTranslatedWorldToClip = FMatrix44f(View.ViewMatrices.GetTranslatedViewProjectionMatrix());
+		Parameters->VS.TranslatedWorldToView = FMatrix44f(View.ViewMatrices.GetTranslatedViewMatrix());
+		Parameters->VS.FocalPixels = FVector2f(float(Projection.M[0][0]) * 0.5f * Size.X, float(Projection.M[1][1]) * 0.5f * Size.Y);
+		Parameters->VS.ViewSizePixels = Size;
+		Parameters->VS.PreExposure = View.PreExposure;
+		Parameters->VS.MaxRadiusPixels = 2.0f * FMath::Max(Size.X, Size.Y);
+		Parameters->PS.MinAlpha = DrawSettings.MinAlpha;
+		Parameters->DrawArgs = DrawArgs;
+		Parameters->RenderTargets[0] = FRenderTargetBinding(SceneColor, ERenderTargetLoadAction::ELoad);
+		Parameters->RenderTargets.DepthStencil = FDepthStencilBinding(SceneDepth, ERenderTargetLoadAction::ELoad,
+			ERenderTargetLoadAction::ENoAction, FExclusiveDepthStencil::DepthRead_StencilNop);
+		TShaderMapRef<FWorldStreamSplatVS> VertexShader(ShaderMap);
+		TShaderMapRef<FWorldStreamSplatPS> PixelShader(ShaderMap);
+		GraphBuilder.AddPass(RDG_EVENT_NAME("Draw"), Parameters, ERDGPassFlags::Raster,
+			[Parameters, VertexShader, PixelShader, DrawRect](FRHICommandList& RHICmdList)
+			{
+				FGraphicsPipelineStateInitializer PSO;
+				RHICmdList.ApplyCachedRenderTargets(PSO);
+				// Premultiplied "over", back to front.
+				PSO.BlendState = TStaticBlendState<CW_RGBA, BO_Add, BF_One, BF_InverseSourceAlpha, BO_Add, BF_One, BF_InverseSourceAlpha>::GetRHI();
+				PSO.RasterizerState = TStaticRasterizerState<FM_Solid, CM_None>::GetRHI();
+				// Reversed Z: nearer is greater. Tested, never written: splats are translucent.
+				PSO.DepthStencilState = TStaticDepthStencilState<false, CF_DepthNearOrEqual>::GetRHI();
+				PSO.BoundShaderState.VertexDeclarationRHI = GEmptyVertexDeclaration.VertexDeclarationRHI;
+				PSO.BoundShaderState.VertexShaderRHI = VertexShader.GetVertexShader();
+				PSO.BoundShaderState.PixelShaderRHI = PixelShader.GetPixelShader();
+				PSO.PrimitiveType = PT_TriangleList;
+				SetGraphicsPipelineState(RHICmdList, PSO, 0);
+				RHICmdList.SetViewport(DrawRect.Min.X, DrawRect.Min.Y, 0.0f, DrawRect.Max.X, DrawRect.Max.Y, 1.0f);
+				SetShaderParameters(RHICmdList, VertexShader, VertexShader.GetVertexShader(), Parameters->VS);
+				SetShaderParameters(RHICmdList, PixelShader, PixelShader.GetPixelShader(), Parameters->PS);
+				RHICmdList.SetStreamSource(0, nullptr, 0);
+				RHICmdList.DrawPrimitiveIndirect(Parameters->DrawArgs->GetIndirectRHICallBuffer(), 0);
+			});
+	}
+}

@@ -1,0 +1,93 @@
+// The global shaders of Shaders/Private/WorldStreamSplats.usf.
+#pragma once
+
+#include "GlobalShader.h"
+#include "ShaderParameterStruct.h"
+
+/** One thread per pool splat: culls, keys visible splats by depth and counts them into the draw's arguments. */
+class FWorldStreamProjectCS : public FGlobalShader
+{
+public:
+	DECLARE_GLOBAL_SHADER(FWorldStreamProjectCS);
+	SHADER_USE_PARAMETER_STRUCT(FWorldStreamProjectCS, FGlobalShader);
+
+	static constexpr uint32 ThreadGroupSize = 64;
+
+	BEGIN_SHADER_PARAMETER_STRUCT(FParameters, )
+		SHADER_PARAMETER_RDG_BUFFER_SRV(StructuredBuffer<FWorldStreamSplat>, Splats)
+		SHADER_PARAMETER_RDG_BUFFER_SRV(StructuredBuffer<FWorldStreamTile>, Tiles)
+		SHADER_PARAMETER_RDG_BUFFER_UAV(RWBuffer<uint>, SortKeys)
+		SHADER_PARAMETER_RDG_BUFFER_UAV(RWBuffer<uint>, SortValues)
+		SHADER_PARAMETER_RDG_BUFFER_UAV(RWBuffer<uint>, DrawArgs)
+		SHADER_PARAMETER(FMatrix44f, TranslatedWorldToClip)
+		SHADER_PARAMETER(uint32, SplatCount)
+		SHADER_PARAMETER(uint32, TileCount)
+		SHADER_PARAMETER(float, NearCullDepth)
+		SHADER_PARAMETER(float, FrustumMargin)
+	END_SHADER_PARAMETER_STRUCT()
+
+	static bool ShouldCompilePermutation(const FGlobalShaderPermutationParameters& Parameters)
+	{
+		return IsFeatureLevelSupported(Parameters.Platform, ERHIFeatureLevel::SM5);
+	}
+
+	static void ModifyCompilationEnvironment(const FGlobalShaderPermutationParameters& Parameters, FShaderCompilerEnvironment& Environment)
+	{
+		FGlobalShader::ModifyCompilationEnvironment(Parameters, Environment);
+		Environment.SetDefine(TEXT("THREADGROUP_SIZE"), ThreadGroupSize);
+	}
+};
+
+/** Instanced quads: instance i draws the i-th splat of the sorted list. */
+class FWorldStreamSplatVS : public FGlobalShader
+{
+public:
+	DECLARE_GLOBAL_SHADER(FWorldStreamSplatVS);
+	SHADER_USE_PARAMETER_STRUCT(FWorldStreamSplatVS, FGlobalShader);
+
+	BEGIN_SHADER_PARAMETER_STRUCT(FParameters, )
+		SHADER_PARAMETER_RDG_BUFFER_SRV(StructuredBuffer<FWorldStreamSplat>, DrawSplats)
+		SHADER_PARAMETER_RDG_BUFFER_SRV(StructuredBuffer<FWorldStreamTile>, DrawTiles)
+		SHADER_PARAMETER_RDG_BUFFER_SRV(Buffer<uint>, SortedIndices)
+		SHADER_PARAMETER(FMatrix44f, DrawTranslatedWorldToClip)
+		SHADER_PARAMETER(FMatrix44f, TranslatedWorldToView)
+		SHADER_PARAMETER(FVector2f, FocalPixels)
+		SHADER_PARAMETER(FVector2f, ViewSizePixels)
+		SHADER_PARAMETER(float, PreExposure)
+		SHADER_PARAMETER(float, MaxRadiusPixels)
+	END_SHADER_PARAMETER_STRUCT()
+
+	static bool ShouldCompilePermutation(const FGlobalShaderPermutationParameters& Parameters)
+	{
+		return IsFeatureLevelSupported(Parameters.Platform, ERHIFeatureLevel::SM5);
+	}
+
+	static void ModifyCompilationEnvironment(const FGlobalShaderPermutationParameters& Parameters, FShaderCompilerEnvironment& Environment)
+	{
+		FGlobalShader::ModifyCompilationEnvironment(Parameters, Environment);
+		Environment.SetDefine(TEXT("WORLDSTREAM_DRAW"), 1);
+	}
+};
+
+/** Evaluates each splat's Gaussian on its quad; premultiplied output. */
+class FWorldStreamSplatPS : public FGlobalShader
+{
+public:
+	DECLARE_GLOBAL_SHADER(FWorldStreamSplatPS);
+	SHADER_USE_PARAMETER_STRUCT(FWorldStreamSplatPS, FGlobalShader);
+
+	BEGIN_SHADER_PARAMETER_STRUCT(FParameters, )
+		SHADER_PARAMETER(float, MinAlpha)
+	END_SHADER_PARAMETER_STRUCT()
+
+	static bool ShouldCompilePermutation(const FGlobalShaderPermutationParameters& Parameters)
+	{
+		return IsFeatureLevelSupported(Parameters.Platform, ERHIFeatureLevel::SM5);
+	}
+
+	static void ModifyCompilationEnvironment(const FGlobalShaderPermutationParameters& Parameters, FShaderCompilerEnvironment& Environment)
+	{
+		FGlobalShader::ModifyCompilationEnvironment(Parameters, Environment);
+		Environment.SetDefine(TEXT("WORLDSTREAM_DRAW"), 1);
+	}
+};
