@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import time
 
 import grpc
 import numpy as np
@@ -409,3 +410,22 @@ def test_small_tiles_travel_together_in_batches_within_the_chunk_limit(tmp_path,
                 payloads[key] = (ch.version, payload)
     assert list(payloads) == list(one_by_one) and payloads == one_by_one
     assert len(payloads) > len(batches) + sum(r.HasField("tile_chunk") for r in responses)
+
+
+def test_views_faster_than_the_rate_limit_are_warned_and_the_latest_still_applies(tmp_path, photo):
+    config = dict(max_view_updates_per_s=5.0, generate_on_demand=False)
+    with fresh_server(tmp_path, **config) as server, Client(server.address) as c:
+        small = c.create_world(photo, max_side_px=128)
+        camera = spawn_camera(small, 64, 48)
+        with c.explore(small.name) as stream:
+            for sequence in range(40):  # 50 a second for 0.8 s: far above 5
+                stream.send_view(camera, sequence)
+                time.sleep(0.02)
+            responses, _ = drain_until_complete(stream, 39)
+        warnings = [r.warning for r in responses if r.HasField("warning")]
+        assert [w.reason for w in warnings] == ["VIEW_RATE_LIMITED"]
+        assert warnings[0].metadata["limit"] == "5"
+        # Applied about 5 + 0.8 x 5 times, not 40: statuses name only applied views.
+        statuses = [r.view_status.sequence for r in responses if r.HasField("view_status")]
+        assert statuses[-1] == 39 and len(set(statuses)) < 10
+        assert c.list_worlds()  # and the server goes on serving

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from worldstream.api.tokens import TokenTable
 from worldstream.generate.base import GeneratorOptions
 from worldstream.generate.photo import PhotoLimits
 from worldstream.store.store import default_data_dir
 
 MiB = 1024 * 1024
 DEPTH_KIND_CHOICES = ("auto", "metric", "relative", "inverse")
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (localhost, 127.0.0.0/8, ::1)."""
+    name = host.strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -61,8 +74,45 @@ class ServerConfig:
     depth_kind: str = "auto"
     """What the depth model outputs: auto (its metadata, then its file name), metric, relative
     or inverse."""
+    # -- security (docs/security.md) --------------------------------------------------------
+    auth: bool | None = None
+    """Require a bearer token on every call but health checks. None (the default): on unless
+    `host` is a loopback address, so a server reachable from the network is never open."""
+    tokens: TokenTable = field(default_factory=TokenTable)
+    """Bearer tokens and their tenants (only their SHA-256 is held; the repr shows neither)."""
+    tls_cert: Path | None = None
+    """PEM certificate chain; with `tls_key`, the server speaks TLS only."""
+    tls_key: Path | None = None
+    """PEM private key of `tls_cert`."""
+    max_worlds_per_tenant: int = 1000
+    """Worlds a tenant may own (any state); WORLD_LIMIT_REACHED above it."""
+    max_sessions_per_tenant: int = 64
+    """Explore streams a tenant may have open at once; SESSION_LIMIT_REACHED above it."""
+    max_creations_per_tenant: int = 8
+    """CreateWorld jobs a tenant may have running or queued at once (each holds its photo, up
+    to 20 MiB, until it runs; a job counts until it ends, even if its caller left);
+    CREATION_LIMIT_REACHED above it."""
+    max_generation_jobs: int = 64
+    """Generation jobs queued or running server-wide; beyond it no new region is generated
+    (GENERATION_QUEUE_FULL) until jobs end."""
+    max_view_updates_per_s: float = 120.0
+    """Camera updates per second a session may send, as a token bucket holding one second's
+    worth (api/ratelimit.py); views beyond it are coalesced (only the latest applies, once the
+    rate allows) and warned about once per second (VIEW_RATE_LIMITED). Enforced by the Explore
+    stream (api/explore.py)."""
 
     def __post_init__(self) -> None:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key must be given together")
+        for name in (
+            "max_worlds_per_tenant",
+            "max_sessions_per_tenant",
+            "max_creations_per_tenant",
+            "max_generation_jobs",
+            "max_view_updates_per_s",
+        ):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         if self.photo_limits.max_bytes >= self.max_receive_message_bytes:
             raise ValueError("max_receive_message_bytes must exceed the photo byte limit")
         if self.depth_kind not in DEPTH_KIND_CHOICES:
@@ -70,6 +120,14 @@ class ServerConfig:
                 f"depth_kind must be one of {', '.join(DEPTH_KIND_CHOICES)}; "
                 f"got {self.depth_kind!r}"
             )
+
+    @property
+    def auth_enabled(self) -> bool:
+        return (not is_loopback(self.host)) if self.auth is None else self.auth
+
+    @property
+    def tls_enabled(self) -> bool:
+        return self.tls_cert is not None and self.tls_key is not None
 
     @property
     def generator_options(self) -> GeneratorOptions:

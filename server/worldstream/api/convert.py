@@ -15,6 +15,9 @@ from worldstream.tiles.grid import TileKey
 from worldstream.v1 import worldstream_pb2 as pb
 
 _WORLD_NAME = re.compile(r"^worlds/([a-z][a-z0-9-]{2,62})$")
+MAX_VIEWPORT_SIDE = 16384
+"""Largest viewport side a view may declare (16K: above any display). Bounds what a view can
+make the server allocate per pixel; a bigger one is INVALID_VIEW."""
 
 _STATES = {
     "creating": pb.WORLD_STATE_CREATING,
@@ -91,6 +94,12 @@ def spawn_in_frame(record: WorldRecord, frame: EngineFrame) -> tuple[pb.Vec3, pb
 
 def view_to_camera(view: pb.ViewUpdate, frame: EngineFrame) -> Camera:
     p, q = view.position, view.rotation
+    if max(view.viewport_width, view.viewport_height) > MAX_VIEWPORT_SIDE:
+        raise InvalidArgument(
+            "INVALID_VIEW",
+            f"view {view.sequence}: viewport {view.viewport_width}x{view.viewport_height} is "
+            f"above {MAX_VIEWPORT_SIDE} pixels per side",
+        )
     try:
         return camera_from_engine(
             (p.x, p.y, p.z),

@@ -16,7 +16,14 @@ from worldstream import errors
 DOMAIN = "worldstream"
 log = logging.getLogger("worldstream.api")
 
+
+class Unauthenticated(errors.WorldStreamError):
+    """The call carries no valid credentials. Only the API layer knows of credentials, so the
+    class lives here rather than beside the others in worldstream.errors."""
+
+
 _CODES: dict[type[errors.WorldStreamError], grpc.StatusCode] = {
+    Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
     errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
     errors.NotFound: grpc.StatusCode.NOT_FOUND,
     errors.AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
@@ -41,7 +48,7 @@ async def abort(context: grpc.aio.ServicerContext, exc: errors.WorldStreamError)
     await context.abort(status.code, status.details, status.trailing_metadata)
 
 
-def _unexpected(exc: Exception) -> errors.WorldStreamError:
+def unexpected(exc: Exception) -> errors.WorldStreamError:
     log.exception("unexpected error")
     return errors.Internal("INTERNAL", f"internal error: {type(exc).__name__}")
 
@@ -56,7 +63,7 @@ def unary(handler: Callable) -> Callable:
         except errors.WorldStreamError as exc:
             await abort(context, exc)
         except Exception as exc:  # a bug must cost one call, not the server
-            await abort(context, _unexpected(exc))
+            await abort(context, unexpected(exc))
 
     return wrapper
 
@@ -72,6 +79,6 @@ def streaming(handler: Callable[..., AsyncIterator]) -> Callable[..., AsyncItera
         except errors.WorldStreamError as exc:
             await abort(context, exc)
         except Exception as exc:
-            await abort(context, _unexpected(exc))
+            await abort(context, unexpected(exc))
 
     return wrapper

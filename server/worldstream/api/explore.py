@@ -14,7 +14,7 @@ import asyncio
 import collections
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import grpc
 import numpy as np
@@ -22,9 +22,12 @@ import numpy as np
 from worldstream.api import convert
 from worldstream.api.config import ServerConfig
 from worldstream.api.errors import abort
+from worldstream.api.ratelimit import RateLimiter
+from worldstream.api.send_gate import SendGate
+from worldstream.api.wire import TileWire, batch_response, chunk_response, tile_wire
 from worldstream.errors import InvalidArgument, WorldStreamError
 from worldstream.geometry.engine import EngineFrame, points_from_engine
-from worldstream.session.explore import ExploreSession, Held, Send, SessionLimits
+from worldstream.session.explore import ExploreSession, Send, SessionLimits
 from worldstream.tiles.chunks import split
 from worldstream.tiles.collider import encode_collider
 from worldstream.tiles.encode import Encoding, encode_arrays
@@ -35,8 +38,15 @@ from worldstream.world.planning import PlanSettings, TimedPose, plan, region_of
 from worldstream.world.worlds import LoadedWorld, Worlds
 
 _EOF = object()
+_WAKE = object()  # a deferred view may be applied now
 _WRITES = (Encoding.QUANTIZED_V1, Encoding.RAW_F32)  # what this server writes, preferred first
 RECENT_POSES = 4
+# Payload bytes one stream sends before it looks at its queue again and lets the other streams
+# of the event loop run: a camera update waits at most this long behind the stream's own
+# sending, and 32 streams' turns stay short.
+TURN_BYTES = 256 * 1024
+# Streams sending bulk tiles (refinements, prefetch) at once; urgent tiles never wait (send_gate).
+BULK_SLOTS = 2
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ class Shared:
     run_io: Callable[..., Awaitable]
     jobs: GenerationJobs
     payloads: PayloadCache
+    gate: SendGate = field(default_factory=lambda: SendGate(BULK_SLOTS))
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,12 @@ class _JobEvent:
 @dataclass(frozen=True)
 class _WorldEvent:
     loaded: LoadedWorld
+
+
+@dataclass(frozen=True)
+class _CollidersEvent:
+    version: int  # of the world they were built for
+    colliders: dict
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,13 @@ def _encoding(start: pb.ExploreStart) -> Encoding:
     )
 
 
+@dataclass(frozen=True)
+class _Broken:
+    """A request that could not be read (not an ExploreRequest): the stream ends with it."""
+
+    error: WorldStreamError
+
+
 async def _read_requests(context: grpc.aio.ServicerContext, queue: asyncio.Queue) -> None:
     try:
         while True:
@@ -122,6 +146,8 @@ async def _read_requests(context: grpc.aio.ServicerContext, queue: asyncio.Queue
             if request is grpc.aio.EOF:
                 break
             await queue.put(request)
+    except WorldStreamError as exc:  # the deserializer's MALFORMED_REQUEST
+        await queue.put(_Broken(exc))
     finally:
         await queue.put(_EOF)
 
@@ -142,7 +168,9 @@ async def explore(shared: Shared, context: grpc.aio.ServicerContext) -> None:
         manifest = {convert.tile_key(h.key): h.version for h in start.held_tiles}
         loaded = await shared.run_io(shared.worlds.load, world_id)
         # Built on first use for the world (seconds), then read from its cache.
-        colliders = await shared.run_io(shared.worlds.colliders, loaded) if start.colliders else {}
+        colliders = None
+        if start.colliders:
+            colliders = await shared.run_io(shared.worlds.colliders, loaded)
     except WorldStreamError as exc:
         await abort(context, exc)
         return
@@ -160,7 +188,9 @@ class _Stream:
         self.loaded = loaded
         self.frame: EngineFrame = frame
         self.encoding: Encoding = encoding
-        self.colliders = colliders
+        self.want_colliders = colliders is not None
+        self.colliders = colliders or {}
+        self.collider_sent: dict = {}  # cell key -> the version whose collider the client has
         self.units = frame.unit_scale  # engine units per metre, for geometric errors
         self.queue: asyncio.Queue = asyncio.Queue()
         self.generate: bool = generate
@@ -172,6 +202,9 @@ class _Stream:
         self.planning = False  # a coverage plan is running
         self.planned = -1  # the view sequence the last plan was for
         self.plan_settings = PlanSettings()
+        self.view_rate = RateLimiter(shared.config.max_view_updates_per_s)
+        self.wake_pending = False
+        self.slot: asyncio.Future | None = None  # a request for a bulk-sending slot
 
     async def _write(self, response: pb.ExploreResponse) -> None:
         await self.context.write(response)
@@ -181,6 +214,8 @@ class _Stream:
         margin = 0.25 * self.loaded.record.tile_size_m
         session, resumed, gone = ExploreSession.resume(self.loaded.cells, limits, margin, manifest)
         self.session = session
+        # A client that resumes with colliders on holds the colliders of its current tiles.
+        self.collider_sent = {key: held.version for key, held in session.held.items()}
         spawn_position, spawn_rotation = convert.spawn_in_frame(self.loaded.record, self.frame)
         await self._write(
             pb.ExploreResponse(
@@ -207,6 +242,7 @@ class _Stream:
         try:
             await self._loop(loop)
         finally:
+            self._drop_slot()
             reader.cancel()
             unwatch()
 
@@ -217,7 +253,16 @@ class _Stream:
             while not self.queue.empty():
                 if not await self._apply(self.queue.get_nowait(), loop):
                     return
-            self._commit_view()
+            if not self._commit_view(loop) and self.view_rate.should_warn():
+                limit = self.shared.config.max_view_updates_per_s
+                await self._write(
+                    _warning(
+                        "VIEW_RATE_LIMITED",
+                        f"views arrive faster than {limit:g} a second; the latest is applied "
+                        "when the rate allows",
+                        limit=f"{limit:g}",
+                    )
+                )
             if self.generate and not self.planning and self.planned < session.sequence:
                 self._start_plan(loop)
             status = session.status_if_changed() if self._planned_current() else None
@@ -236,20 +281,56 @@ class _Stream:
             send = session.next_send()
             if send is None:
                 # Nothing to send until the client or a job says something.
+                self._drop_slot()
                 if not await self._apply(await self.queue.get(), loop):
                     return
                 continue
-            await self._send_many(send)
+            if send.urgent:
+                await self._send_many(send, urgent=True)
+                continue
+            if self.slot is None:
+                self.slot = self.shared.gate.request()
+            if not self.slot.done():
+                # Wait for a bulk slot or for the client, whichever comes first.
+                if not await self._wait_for_slot(loop):
+                    return
+                continue
+            try:
+                await self._send_many(send, urgent=False)
+            finally:
+                self._drop_slot()
 
-    def _commit_view(self) -> None:
+    def _drop_slot(self) -> None:
+        if self.slot is not None:
+            self.shared.gate.withdraw(self.slot)
+            self.slot = None
+
+    async def _wait_for_slot(self, loop: asyncio.AbstractEventLoop) -> bool:
+        getter = asyncio.ensure_future(self.queue.get())
+        assert self.slot is not None
+        done, _ = await asyncio.wait({getter, self.slot}, return_when=asyncio.FIRST_COMPLETED)
+        if getter in done:
+            return await self._apply(getter.result(), loop)
+        getter.cancel()  # a get that has not completed leaves its item in the queue
+        return True
+
+    def _commit_view(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Apply the latest view; False when the rate limit defers it (a wake-up is queued)."""
         if self.latest_view is None:
-            return
+            return True
+        if not self.view_rate.allow():
+            if not self.wake_pending:
+                self.wake_pending = True
+                delay = self.view_rate.seconds_until_allowed()
+                loop.call_later(delay, self.queue.put_nowait, _WAKE)
+            return False
         camera, sequence, velocity = self.latest_view
         self.latest_view = None
         self.poses.append(TimedPose(time.monotonic(), camera))
         self.blocking.clear()
         self.session.set_view(camera, sequence, velocity)
         self.session.pending_generation = 0
+        return True
 
     def _planned_current(self) -> bool:
         # Without generation there is nothing to plan; with it, a view is not reported before
@@ -260,6 +341,12 @@ class _Stream:
         """Apply one queued item; False when the client has closed its side."""
         if item is _EOF:
             return False
+        if item is _WAKE:
+            self.wake_pending = False
+            return True
+        if isinstance(item, _Broken):
+            await abort(self.context, item.error)
+            return False
         if isinstance(item, _JobEvent):
             await self._on_job(item.job)
         elif isinstance(item, _WorldEvent):
@@ -268,6 +355,8 @@ class _Stream:
             self._on_plan(item, loop)
         elif isinstance(item, _Say):
             await self._write(item.response)
+        elif isinstance(item, _CollidersEvent):
+            await self._on_colliders(item)
         else:
             warning = self._apply_request(item)
             if warning is not None:
@@ -331,6 +420,9 @@ class _Stream:
         async def run() -> None:
             try:
                 done = await self.shared.run_io(work)
+            except WorldStreamError as exc:  # e.g. GENERATION_QUEUE_FULL: said as it is
+                await self.queue.put(_Say(_warning(exc.reason, exc.message)))
+                done = _PlanDone(sequence, [], [])
             except Exception as exc:  # a plan that fails must not end the stream
                 warning = _warning("PLAN_FAILED", f"camera planning failed: {exc}")
                 await self.queue.put(_Say(warning))
@@ -391,6 +483,34 @@ class _Stream:
         gone = self.session.set_cells(grown.cells)
         await self._remove(gone, pb.TILE_REMOVAL_REASON_DELETED)
         self.planned = min(self.planned, self.session.sequence - 1)
+        if self.want_colliders:
+            self._start_colliders(grown)
+
+    def _start_colliders(self, grown: LoadedWorld) -> None:
+        """Build the grown world's colliders off the event loop (seconds: a surface is fused
+        from every frame); tiles stream meanwhile, and their colliders follow."""
+
+        async def run() -> None:
+            try:
+                colliders = await self.shared.run_io(self.shared.worlds.colliders, grown)
+            except Exception as exc:  # a collider problem must not end the stream
+                warning = _warning("COLLIDERS_FAILED", f"building colliders failed: {exc}")
+                await self.queue.put(_Say(warning))
+                return
+            await self.queue.put(_CollidersEvent(grown.version, colliders))
+
+        asyncio.get_running_loop().create_task(run())
+
+    async def _on_colliders(self, event: _CollidersEvent) -> None:
+        if event.version != self.loaded.version:
+            return  # the world grew again; that version's colliders are on their way
+        self.colliders = event.colliders
+        items = []
+        for key, held in self.session.held.items():
+            cell = self.loaded.cells.get(key)
+            if cell is not None and held.version == cell.version:
+                items.extend(self._collider_if_new(cell))
+        await self._write_packed(items)
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -417,116 +537,121 @@ class _Stream:
         per_splat = 4 * (11 + 3 * coefficients) if self.encoding is Encoding.RAW_F32 else 16
         return 256 + level.count * per_splat
 
-    async def _send_many(self, first: Send) -> None:
-        """Send `first` and what the session picks after it, up to about one chunk's worth of
-        bytes, as few messages as the protocol allows: small whole tiles share a TileBatch,
-        removals and colliders keep their place in the order."""
+    async def _send_many(self, first: Send, urgent: bool) -> None:
+        """Send `first` and what the session picks after it, up to about TURN_BYTES, as few
+        messages as the protocol allows: small whole tiles share a TileBatch, removals and
+        colliders keep their place in the order."""
         session, payloads = self.session, self.shared.payloads
-        budget = self.shared.config.tile_chunk_bytes
-        picked: list[tuple[Send, tuple, bytes | None, int, Held | None]] = []
+        budget = min(TURN_BYTES, self.shared.config.tile_chunk_bytes)
+        picked: list[tuple[Send, tuple, TileWire | None, int]] = []
         estimated = 0
         send: Send | None = first
         while send is not None:
-            level = send.cell.levels[send.lod]
             key = self._payload_key(send)
-            payload = payloads.peek(key)
-            size = len(payload) if payload is not None else self._estimate_bytes(level)
-            held_before = session.held.get(send.cell.key)
+            wire = payloads.peek(key)
+            if wire is not None:
+                size = wire.payload_bytes
+            else:
+                size = self._estimate_bytes(send.cell.levels[send.lod])
             session.on_sent(send, size)
-            picked.append((send, key, payload, size, held_before))
+            picked.append((send, key, wire, size))
             estimated += size
             if estimated >= budget:
                 break
             send = session.next_send()
-        missing = [(s, k) for s, k, payload, _, _ in picked if payload is None]
+            if urgent and send is not None and not send.urgent:
+                break  # the rest waits for a bulk slot
+        missing = [(s, k) for s, k, wire, _ in picked if wire is None]
         if missing:
             made = await self.shared.run_io(self._encode_all, missing)
-        items: list[pb.TileChunk | pb.ExploreResponse] = []
-        for send, key, payload, size, held_before in picked:
-            if payload is None:
-                payload = made[key]
-                session.in_flight_bytes += len(payload) - size
+        items: list[TileWire | pb.ExploreResponse] = []
+        for send, key, wire, size in picked:
+            if wire is None:
+                wire = made[key]
+                session.in_flight_bytes += wire.payload_bytes - size
             for evicted in send.evict:
                 removal = pb.TileRemoval(
                     key=convert.tile_key_to_proto(evicted), reason=pb.TILE_REMOVAL_REASON_BUDGET
                 )
                 items.append(pb.ExploreResponse(tile_removal=removal))
-            items.extend(self._tile_chunks(send, payload))
-            collider = self.colliders.get(send.cell.key)
-            # A cell's collider goes once per version, not once per level of detail.
-            if collider is not None and (
-                held_before is None or held_before.version != send.cell.version
-            ):
-                items.extend(self._collider_messages(send, collider))
+            items.append(wire)
+            items.extend(self._collider_if_new(send.cell))
         await self._write_packed(items)
 
-    def _encode_all(self, sends: list[tuple[Send, tuple]]) -> dict[tuple, bytes]:
-        """Encode the payloads a batch lacks, in one trip to the I/O pool."""
-        made = {}
-        for send, key in sends:
-            level = send.cell.levels[send.lod]
+    def _collider_if_new(self, cell) -> list[pb.ExploreResponse]:
+        """The cell's collider unless the client has it at this version: a collider goes once
+        per cell version, not once per level of detail."""
+        collider = self.colliders.get(cell.key)
+        if collider is None or self.collider_sent.get(cell.key) == cell.version:
+            return []
+        self.collider_sent[cell.key] = cell.version
+        return self._collider_messages(cell, collider)
 
-            def make(level=level, cell=send.cell) -> bytes:
-                return encode_arrays(level.arrays, cell.box_min, self.frame, self.encoding)
+    def _encode_all(self, sends: list[tuple[Send, tuple]]) -> dict[tuple, TileWire]:
+        """Encode and serialize the tiles a turn lacks, in one trip to the I/O pool."""
+        return {
+            key: self.shared.payloads.get(key, lambda send=send: self._wire(send))
+            for send, key in sends
+        }
 
-            made[key] = self.shared.payloads.get(key, make)
-        return made
-
-    def _tile_chunks(self, send: Send, payload: bytes) -> list[pb.TileChunk]:
+    def _wire(self, send: Send) -> TileWire:
         level = send.cell.levels[send.lod]
+        payload = encode_arrays(level.arrays, send.cell.box_min, self.frame, self.encoding)
         chunks = split(payload, self.shared.config.tile_chunk_bytes)
         proto_key = convert.tile_key_to_proto(send.key)
         error = level.geometric_error * self.units
-        return [
-            pb.TileChunk(
-                key=proto_key,
-                version=send.cell.version,
-                encoding=self.encoding.value,
-                chunk_index=index,
-                chunk_count=len(chunks),
-                splat_count=level.count,
-                payload_bytes=len(payload),
-                data=data,
-                geometric_error=error,
-            )
-            for index, data in enumerate(chunks)
-        ]
+        return tile_wire(
+            [
+                pb.TileChunk(
+                    key=proto_key,
+                    version=send.cell.version,
+                    encoding=self.encoding.value,
+                    chunk_index=index,
+                    chunk_count=len(chunks),
+                    splat_count=level.count,
+                    payload_bytes=len(payload),
+                    data=data,
+                    geometric_error=error,
+                )
+                for index, data in enumerate(chunks)
+            ]
+        )
 
     async def _write_packed(self, items: list) -> None:
         """Write in order; runs of tile chunks go as TileBatch messages of at most one chunk's
-        bytes (a lone chunk as itself)."""
+        data (a lone chunk as itself)."""
         limit = self.shared.config.tile_chunk_bytes
-        run: list[pb.TileChunk] = []
+        run: list[bytes] = []
         run_bytes = 0
 
         async def flush() -> None:
             nonlocal run, run_bytes
             if len(run) == 1:
-                await self._write(pb.ExploreResponse(tile_chunk=run[0]))
+                await self._write(chunk_response(run[0]))
             elif run:
-                await self._write(pb.ExploreResponse(tile_batch=pb.TileBatch(chunks=run)))
+                await self._write(batch_response(run))
             run, run_bytes = [], 0
 
         for item in items:
-            if isinstance(item, pb.TileChunk):
-                if run and run_bytes + len(item.data) > limit:
-                    await flush()
-                run.append(item)
-                run_bytes += len(item.data)
+            if isinstance(item, TileWire):
+                for chunk, data_bytes in zip(item.chunks, item.data_bytes, strict=True):
+                    if run and run_bytes + data_bytes > limit:
+                        await flush()
+                    run.append(chunk)
+                    run_bytes += data_bytes
             else:
                 await flush()
                 await self._write(item)
         await flush()
 
-    def _collider_messages(self, send: Send, collider) -> list[pb.ExploreResponse]:
-        cell = send.cell
+    def _collider_messages(self, cell, collider) -> list[pb.ExploreResponse]:
         payload = encode_collider(collider.vertices, collider.triangles, cell.box_min, self.frame)
         chunks = split(payload, self.shared.config.tile_chunk_bytes)
         return [
             pb.ExploreResponse(
                 collider_chunk=pb.ColliderChunk(
                     key=convert.tile_key_to_proto(cell.key),
-                    version=send.cell.version,
+                    version=cell.version,
                     chunk_index=index,
                     chunk_count=len(chunks),
                     triangle_count=len(collider.triangles),

@@ -10,8 +10,10 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from worldstream.api.config import ServerConfig
+from worldstream.api.auth import AuthInterceptor
+from worldstream.api.config import ServerConfig, is_loopback
 from worldstream.api.servicer import WorldStreamServicer
+from worldstream.errors import InvalidArgument
 from worldstream.store.store import Store
 from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
@@ -65,21 +67,85 @@ def check_depth_model(config: ServerConfig) -> None:
     )
 
 
+def check_security(config: ServerConfig) -> grpc.ServerCredentials | None:
+    """Refuse a start that would leave the server open or broken: authentication on with no
+    token (AUTH_NO_TOKENS), unreadable TLS files (TLS_CONFIG_INVALID). Returns the TLS
+    credentials, or None for plaintext."""
+    if config.auth_enabled and not config.tokens:
+        raise InvalidArgument(
+            "AUTH_NO_TOKENS",
+            f"authentication is on (listening on {config.host}) but no token is configured: "
+            "give --tokens FILE or WORLDSTREAM_TOKENS (docs/security.md), or --auth off to "
+            "run without authentication",
+        )
+    if config.tls_cert is None or config.tls_key is None:
+        return None
+    try:
+        cert = config.tls_cert.read_bytes()
+        key = config.tls_key.read_bytes()
+    except OSError as exc:
+        raise InvalidArgument(
+            "TLS_CONFIG_INVALID", f"cannot read the TLS certificate or key: {exc}"
+        ) from exc
+    if b"-----BEGIN" not in cert or b"CERTIFICATE-----" not in cert:
+        raise InvalidArgument("TLS_CONFIG_INVALID", f"{config.tls_cert} is not a PEM certificate")
+    if b"-----BEGIN" not in key or b"PRIVATE KEY-----" not in key:
+        raise InvalidArgument("TLS_CONFIG_INVALID", f"{config.tls_key} is not a PEM private key")
+    return grpc.ssl_server_credentials([(key, cert)])
+
+
+def _log_security(config: ServerConfig) -> None:
+    tls = "TLS" if config.tls_enabled else "plaintext"
+    if config.auth_enabled:
+        # Tenants only: tokens are never logged.
+        log.info(
+            "authentication on: %d tokens for tenants %s; %s",
+            len(config.tokens),
+            ", ".join(sorted(config.tokens.tenants)),
+            tls,
+        )
+        if not config.tls_enabled and not is_loopback(config.host):
+            log.warning(
+                "tokens travel in plaintext: give --tls-cert and --tls-key, or put a TLS "
+                "proxy in front of this server"
+            )
+    else:
+        log.info("authentication off: every call acts for the local tenant; %s", tls)
+        if not is_loopback(config.host):
+            log.warning(
+                "authentication is off on %s: anyone who reaches it has every world", config.host
+            )
+
+
 async def start_server(config: ServerConfig) -> RunningServer:
     # Before anything is opened, so a failure leaves nothing to close; off the event loop, which
     # in-process servers share.
+    credentials = check_security(config)
     await asyncio.to_thread(check_depth_model, config)
     store = Store(config.data_dir)
+    try:
+        return await _start(config, store, credentials)
+    except BaseException:
+        store.close()
+        raise
+
+
+async def _start(
+    config: ServerConfig, store: Store, credentials: grpc.ServerCredentials | None
+) -> RunningServer:
     settings = WorldSettings(
-        photo_limits=config.photo_limits, generator_options=config.generator_options
+        photo_limits=config.photo_limits,
+        generator_options=config.generator_options,
+        max_worlds_per_tenant=config.max_worlds_per_tenant,
     )
     worlds = Worlds(store, settings)
     server = grpc.aio.server(
+        interceptors=[AuthInterceptor(config.tokens if config.auth_enabled else None)],
         options=[
             ("grpc.max_receive_message_length", config.max_receive_message_bytes),
             ("grpc.max_send_message_length", config.max_send_message_bytes),
             ("grpc.so_reuseport", 0),
-        ]
+        ],
     )
     servicer = WorldStreamServicer(worlds, config)
     pb_grpc.add_WorldStreamServicer_to_server(servicer, server)
@@ -88,13 +154,26 @@ async def start_server(config: ServerConfig) -> RunningServer:
     reflection.enable_server_reflection(
         (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
     )
-    port = server.add_insecure_port(f"{config.host}:{config.port}")
+    address = f"{config.host}:{config.port}"
+    try:
+        if credentials is None:
+            port = server.add_insecure_port(address)
+        else:
+            port = server.add_secure_port(address, credentials)
+    except RuntimeError as exc:  # grpc refuses a certificate or key it cannot use
+        servicer.shutdown()
+        raise InvalidArgument(
+            "TLS_CONFIG_INVALID",
+            f"could not listen with TLS (is the key the certificate's?): {exc}",
+        ) from exc
     if port == 0:
-        raise OSError(f"could not bind {config.host}:{config.port}")
+        servicer.shutdown()
+        raise OSError(f"could not bind {address}")
     await server.start()
     for service in ("", SERVICE_NAME):
         await health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
     log.info("serving %s on %s:%d (data in %s)", SERVICE_NAME, config.host, port, config.data_dir)
+    _log_security(config)
     return RunningServer(server, port, servicer, store, health_servicer)
 
 

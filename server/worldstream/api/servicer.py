@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 
 from worldstream.api import convert
+from worldstream.api.auth import call_state, malformed_request
 from worldstream.api.config import ServerConfig
-from worldstream.api.errors import streaming, unary
+from worldstream.api.errors import abort, streaming, unary, unexpected
 from worldstream.api.explore import Shared, explore
-from worldstream.errors import InvalidArgument
+from worldstream.errors import InvalidArgument, ResourceExhausted, WorldStreamError
 from worldstream.geometry.engine import EngineFrame
 from worldstream.tiles.payloads import PayloadCache
 from worldstream.v1 import worldstream_pb2 as pb
@@ -34,12 +37,38 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
         self.config = config
         self.creation_pool = ThreadPoolExecutor(config.creation_workers, "ws-create")
         self.io_pool = ThreadPoolExecutor(config.io_workers, "ws-io")
-        self.jobs = GenerationJobs(worlds, config.generation_workers)
+        self.jobs = GenerationJobs(worlds, config.generation_workers, config.max_generation_jobs)
         self.payloads = PayloadCache(config.payload_cache_bytes)
         self.shared = Shared(worlds, config, self.run_io, self.jobs, self.payloads)
+        # Per tenant: open Explore streams, and creations running or queued. Touched only on
+        # the event loop, so no lock.
+        self.sessions: Counter[str] = Counter()
+        self.creations: Counter[str] = Counter()
 
     async def run_io(self, fn, *args):
-        return await asyncio.get_running_loop().run_in_executor(self.io_pool, fn, *args)
+        # In a copy of the caller's context, so the tenant the call acts for goes with the work
+        # (world lookups are scoped to it: store/tenants.py).
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(
+            self.io_pool, context.run, fn, *args
+        )
+
+    @staticmethod
+    def _take(counter: Counter[str], tenant: str, limit: int, reason: str, what: str) -> None:
+        if counter[tenant] >= limit:
+            raise ResourceExhausted(
+                reason,
+                f"tenant {tenant} has {counter[tenant]} {what}; the limit is {limit}",
+                tenant=tenant,
+                limit=limit,
+            )
+        counter[tenant] += 1
+
+    @staticmethod
+    def _release(counter: Counter[str], tenant: str) -> None:
+        counter[tenant] -= 1
+        if counter[tenant] <= 0:
+            del counter[tenant]
 
     def shutdown(self) -> None:
         self.jobs.shutdown()
@@ -57,13 +86,35 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
 
         o = request.options
         options = CreateOptions(o.generator, o.horizontal_fov_degrees, o.tile_size_m, o.max_side_px)
-        # The job runs to completion even if the caller goes away: the world then simply exists.
-        job = loop.run_in_executor(
-            self.creation_pool,
-            lambda: self.worlds.create(
-                request.photo, options, request.world_id, request.display_name, progress
-            ),
+        tenant = call_state().tenant
+        self._take(
+            self.creations,
+            tenant,
+            self.config.max_creations_per_tenant,
+            "CREATION_LIMIT_REACHED",
+            "world creations running or queued",
         )
+        context_copy = contextvars.copy_context()  # the tenant goes with the creation
+        try:
+            # The job runs to completion even if the caller goes away: the world then simply
+            # exists. Its slot is freed when it ends, not when the caller leaves.
+            job = loop.run_in_executor(
+                self.creation_pool,
+                context_copy.run,
+                lambda: self.worlds.create(
+                    request.photo, options, request.world_id, request.display_name, progress
+                ),
+            )
+        except BaseException:
+            self._release(self.creations, tenant)
+            raise
+
+        def ended(future: asyncio.Future) -> None:
+            self._release(self.creations, tenant)
+            if not future.cancelled():
+                future.exception()  # retrieved: a caller that left does not leave it unread
+
+        job.add_done_callback(ended)
         while not job.done() or not queue.empty():
             getter = asyncio.ensure_future(queue.get())
             await asyncio.wait({getter, job}, return_when=asyncio.FIRST_COMPLETED)
@@ -131,4 +182,30 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
             yield pb.ExportWorldResponse(chunk=chunk)
 
     async def Explore(self, request_iterator, context: grpc.aio.ServicerContext):
-        await explore(self.shared, context)
+        state = call_state()
+        try:
+            self._take(
+                self.sessions,
+                state.tenant,
+                self.config.max_sessions_per_tenant,
+                "SESSION_LIMIT_REACHED",
+                "Explore streams open",
+            )
+        except WorldStreamError as exc:
+            await abort(context, exc)
+            return
+        try:
+            # explore() loads the world through run_io, so a world of another tenant is
+            # NOT_FOUND before anything is streamed.
+            await explore(self.shared, context)
+        except grpc.aio.AbortError:
+            raise
+        except WorldStreamError as exc:
+            await abort(context, exc)
+        except Exception as exc:  # a bug must cost one stream, not the server
+            await abort(context, unexpected(exc))
+        finally:
+            self._release(self.sessions, state.tenant)
+        if state.malformed:
+            # A message after the start failed to parse: the stream ended there.
+            await abort(context, malformed_request())

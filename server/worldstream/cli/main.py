@@ -1,10 +1,11 @@
-"""`worldstream`: serve, create, worlds, delete, export, walk, demo."""
+"""`worldstream`: serve, create, worlds, delete, export, walk, demo, token, verify."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from rich.markup import escape
 from worldstream.cli import commands as cmd
 from worldstream.cli.connect import (
     MODEL_DOCS,
+    SECURITY_DOCS,
     add_depth_options,
     add_target_options,
     connect,
@@ -22,10 +24,13 @@ from worldstream.cli.progress import console
 from worldstream.client import ClientError
 from worldstream.errors import WorldStreamError
 
+AUTH_CHOICES = {"auto": None, "on": True, "off": False}
+
 
 def _serve(args: argparse.Namespace) -> int:
     from worldstream.api.config import ServerConfig
     from worldstream.api.server import serve
+    from worldstream.api.tokens import TOKENS_ENV, load_tokens
     from worldstream.store.store import default_data_dir
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -33,12 +38,45 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         data_dir=args.data_dir or default_data_dir(),
+        auth=AUTH_CHOICES[args.auth],
+        tokens=load_tokens(args.tokens, os.environ.get(TOKENS_ENV)),
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
         **depth_settings(args),
     )
     asyncio.run(
         serve(config, on_ready=lambda port: console.print(f"serving on {args.host}:{port}"))
     )
     return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from worldstream.api.tokens import new_token, parse_entry
+    from worldstream.errors import InvalidArgument
+
+    token = new_token()
+    try:
+        parse_entry(f"{args.tenant}:{token}", "tenant", "")
+    except InvalidArgument as exc:
+        raise ValueError(exc.message) from None
+    print(f"{args.tenant}:{token}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from worldstream.store.store import default_data_dir
+    from worldstream.store.worlddir import WorldFiles
+
+    # Files only, never the catalog: safe beside a running server, and it changes nothing.
+    files = WorldFiles(args.data_dir or default_data_dir(), create=False)
+    broken = 0
+    ids = sorted(p.name for p in files.root.iterdir() if p.is_dir()) if files.root.is_dir() else []
+    for world_id in ids:
+        problems = files.verify(world_id)
+        broken += bool(problems)
+        print(f"worlds/{world_id}\t{'ok' if not problems else '; '.join(problems)}")
+    console.print(f"{len(ids)} worlds checked, {broken} with problems")
+    return 1 if broken else 0
 
 
 def _create(args: argparse.Namespace) -> int:
@@ -131,7 +169,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=50051)
     p.add_argument("--data-dir", type=Path)
     add_depth_options(p)
+    g = p.add_argument_group("security", f"see {SECURITY_DOCS}")
+    g.add_argument(
+        "--auth",
+        choices=list(AUTH_CHOICES),
+        default="auto",
+        help="require bearer tokens; auto (the default): on unless --host is a loopback address",
+    )
+    g.add_argument(
+        "--tokens",
+        type=Path,
+        metavar="FILE",
+        help="TENANT:TOKEN per line (make one with `worldstream token TENANT`); also read "
+        "from $WORLDSTREAM_TOKENS (entries separated by commas)",
+    )
+    g.add_argument("--tls-cert", type=Path, metavar="FILE", help="PEM certificate chain")
+    g.add_argument("--tls-key", type=Path, metavar="FILE", help="PEM private key")
     p.set_defaults(run=_serve)
+
+    p = sub.add_parser("token", help="print a new TENANT:TOKEN line for a tokens file")
+    p.add_argument("tenant", help="tenant name ([a-z][a-z0-9-]{0,62})")
+    p.set_defaults(run=_token)
+
+    p = sub.add_parser(
+        "verify", help="check every world's files against the checksums in its manifest"
+    )
+    p.add_argument("--data-dir", type=Path)
+    p.set_defaults(run=_verify)
 
     p = sub.add_parser("create", help="create a world from a photo; prints worlds/<id> last")
     p.add_argument("image", type=Path)
@@ -207,6 +271,8 @@ def _hint(reason: str) -> None:
         console.print(
             f"depth models: where to get one, what it must look like: {MODEL_DOCS}", soft_wrap=True
         )
+    if reason.startswith(("TOKEN", "AUTH_", "TLS_")):
+        console.print(f"tokens, tenants and TLS: {SECURITY_DOCS}", soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import grpc
 from worldstream.client import requests as rq
 from worldstream.client.errors import from_rpc_error
 from worldstream.client.responses import unbatch
-from worldstream.client.sync import CHANNEL_OPTIONS
+from worldstream.client.sync import CHANNEL_OPTIONS, channel_credentials
 from worldstream.geometry.camera import Camera
 from worldstream.geometry.engine import EngineFrame
 from worldstream.v1 import worldstream_pb2 as pb
@@ -18,9 +18,22 @@ from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
 
 
 class AsyncClient:
-    def __init__(self, address: str, timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        address: str,
+        timeout: float | None = None,
+        *,
+        token: str | None = None,
+        root_certificates: bytes | None = None,
+        tls: bool = False,
+    ) -> None:
+        """`token`, `root_certificates`, `tls`: as for the blocking Client."""
         self.timeout = timeout
-        self.channel = grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+        credentials = channel_credentials(address, token, root_certificates, tls)
+        if credentials is None:
+            self.channel = grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+        else:
+            self.channel = grpc.aio.secure_channel(address, credentials, options=CHANNEL_OPTIONS)
         self.stub = pb_grpc.WorldStreamStub(self.channel)
 
     async def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -22,11 +23,65 @@ CHANNEL_OPTIONS = [("grpc.max_send_message_length", 32 * 1024 * 1024)]
 _CLOSE = object()
 
 
+def _loopback_target(address: str) -> bool:
+    host = address.rsplit(":", 1)[0] if not address.endswith("]") else address
+    host = host.removeprefix("[").removesuffix("]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def channel_credentials(
+    address: str, token: str | None, root_certificates: bytes | None, tls: bool
+) -> grpc.ChannelCredentials | None:
+    """Credentials for a connection; None for a plaintext channel without a token.
+
+    TLS when `tls` or `root_certificates` is given (None roots: the system's). A token travels
+    as `authorization: Bearer <token>` through gRPC's call credentials, which gRPC sends only
+    over TLS or, without TLS, to a loopback address; a token for a plaintext remote server is
+    refused here rather than sent where anyone on the network could read it.
+    """
+    if tls or root_certificates is not None:
+        credentials = grpc.ssl_channel_credentials(root_certificates)
+    elif token:
+        if not _loopback_target(address):
+            raise ValueError(
+                f"a token is sent only over TLS or to a loopback address; {address} is "
+                "neither: give the server's CA (tls_ca / --tls-ca) or use TLS"
+            )
+        credentials = grpc.local_channel_credentials(grpc.LocalConnectionType.LOCAL_TCP)
+    else:
+        return None
+    if token:
+        credentials = grpc.composite_channel_credentials(
+            credentials, grpc.access_token_call_credentials(token)
+        )
+    return credentials
+
+
 class Client:
-    def __init__(self, address: str, timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        address: str,
+        timeout: float | None = None,
+        *,
+        token: str | None = None,
+        root_certificates: bytes | None = None,
+        tls: bool = False,
+    ) -> None:
+        """`token`: a bearer token for a server with authentication (docs/security.md);
+        `root_certificates`: PEM CA certificates to trust for TLS (implies `tls`); `tls`: TLS
+        with the system's roots."""
         self.address = address
         self.timeout = timeout
-        self.channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+        credentials = channel_credentials(address, token, root_certificates, tls)
+        if credentials is None:
+            self.channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+        else:
+            self.channel = grpc.secure_channel(address, credentials, options=CHANNEL_OPTIONS)
         self.stub = pb_grpc.WorldStreamStub(self.channel)
 
     def close(self) -> None:

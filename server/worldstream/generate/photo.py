@@ -17,6 +17,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from worldstream.errors import InvalidArgument
 
 DEFAULT_HORIZONTAL_FOV_DEGREES = 60.0
+# Leading bytes of the formats this server reads (PNG, JPEG, GIF; WebP checks bytes 8..11 too).
+_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def _known_signature(data: bytes) -> bool:
+    head = bytes(data[:12])
+    return head.startswith(_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+
 _EXIF_IFD = 0x8769
 _FOCAL_35MM = 0xA405  # FocalLengthIn35mmFilm
 
@@ -114,6 +122,12 @@ def decode_photo(
             limit=limits.max_pixels,
         ) from exc
     except UnidentifiedImageError as exc:
+        if _known_signature(data):
+            # Pillow names a file it cannot parse "unidentified" even when its signature says
+            # what it is: a PNG cut inside its header is damaged, not an unknown format.
+            raise InvalidArgument(
+                "PHOTO_CORRUPT", f"the photo could not be decoded: {exc}"
+            ) from exc
         raise InvalidArgument(
             "PHOTO_NOT_AN_IMAGE", "the photo is not an image format this server reads"
         ) from exc

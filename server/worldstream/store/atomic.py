@@ -10,6 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from worldstream.store.failures import storage_errors
+
+TEMP_SUFFIX = ".tmp"
+
 
 def fsync_dir(path: Path) -> None:
     # The rename is durable only once the directory entry itself is flushed.
@@ -21,21 +25,31 @@ def fsync_dir(path: Path) -> None:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> str:
-    """Write `data` to `path` atomically; returns its sha256 hex digest."""
+    """Write `data` to `path` atomically; returns its sha256 hex digest.
+
+    A full disk or a read-only directory raises STORAGE_FULL or STORAGE_NOT_WRITABLE and leaves
+    the previous file (if any) as it was.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    with storage_errors(f"writing {path.parent.name}/{path.name}"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        fsync_dir(path.parent)
     return hashlib.sha256(data).hexdigest()
+
+
+def is_temp_file(path: Path) -> bool:
+    """A file an atomic write left behind when its process was killed mid-write."""
+    return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX) and path.is_file()
 
 
 def write_arrays_atomic(path: Path, arrays: dict[str, np.ndarray]) -> str:

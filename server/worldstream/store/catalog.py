@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import sqlite3
 import threading
 import time
@@ -19,7 +20,9 @@ from typing import Literal
 
 import numpy as np
 
-from worldstream.errors import AlreadyExists, InvalidArgument, NotFound
+from worldstream.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted
+from worldstream.store.failures import storage_errors
+from worldstream.store.tenants import LOCAL_TENANT
 
 WorldState = Literal["creating", "ready", "failed"]
 
@@ -30,10 +33,18 @@ CREATE TABLE IF NOT EXISTS worlds (
     state TEXT NOT NULL,
     create_time REAL NOT NULL,
     update_time REAL NOT NULL,
-    meta TEXT NOT NULL
+    meta TEXT NOT NULL,
+    tenant TEXT NOT NULL DEFAULT 'local'
 );
 CREATE INDEX IF NOT EXISTS worlds_by_time ON worlds (create_time DESC, id DESC);
 """
+# Version 2 added the owning tenant; a version 1 catalog gains the column, every world in it
+# going to the local tenant (the only one a server without authentication has).
+SCHEMA_VERSION = 2
+_TENANT_INDEX = (
+    "CREATE INDEX IF NOT EXISTS worlds_by_tenant ON worlds (tenant, create_time DESC, id DESC)"
+)
+_COLUMNS = "id, display_name, state, create_time, update_time, meta, tenant"
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,8 @@ class WorldRecord:
     spawn_world_to_camera: tuple[float, ...] = tuple(float(v) for v in np.eye(4).ravel())
     spawn_fov_y_degrees: float = 60.0
     extra: dict[str, str] = field(default_factory=dict)
+    tenant: str = LOCAL_TENANT
+    """The team that owns the world; no other tenant sees it (docs/security.md)."""
 
     @property
     def name(self) -> str:
@@ -67,17 +80,18 @@ class WorldRecord:
 
     def _meta_json(self) -> str:
         meta = asdict(self)
-        for key in ("id", "display_name", "state", "create_time", "update_time"):
+        for key in ("id", "display_name", "state", "create_time", "update_time", "tenant"):
             meta.pop(key)
         return json.dumps(meta, sort_keys=True)
 
     @classmethod
     def _from_row(cls, row: tuple) -> WorldRecord:
-        id_, display_name, state, create_time, update_time, meta = row
+        id_, display_name, state, create_time, update_time, meta, tenant = row
         fields = json.loads(meta)
+        fields.pop("tenant", None)
         for key in ("bounds_min", "bounds_max", "spawn_world_to_camera"):
             fields[key] = tuple(fields[key])
-        return cls(id_, display_name, state, create_time, update_time, **fields)
+        return cls(id_, display_name, state, create_time, update_time, **fields, tenant=tenant)
 
 
 def _encode_token(create_time: float, world_id: str) -> str:
@@ -85,40 +99,95 @@ def _encode_token(create_time: float, world_id: str) -> str:
     return base64.urlsafe_b64encode(raw).decode()
 
 
+MAX_PAGE_TOKEN_CHARS = 512  # ours are under 100; anything longer was not issued here
+
+
 def _decode_token(token: str) -> tuple[float, str]:
+    problem = InvalidArgument("INVALID_PAGE_TOKEN", "page_token is not one this server issued")
+    if len(token) > MAX_PAGE_TOKEN_CHARS:
+        raise problem
     try:
         create_time, world_id = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return float(create_time), str(world_id)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidArgument(
-            "INVALID_PAGE_TOKEN", "page_token is not one this server issued"
-        ) from exc
+        create_time = float(create_time)
+    # A forged token can be anything JSON can say: deep nesting (RecursionError), numbers no
+    # float holds (OverflowError), other shapes (ValueError, TypeError).
+    except (ValueError, TypeError, ArithmeticError, RecursionError, binascii.Error) as exc:
+        raise problem from exc
+    if not math.isfinite(create_time) or not isinstance(world_id, str):
+        raise problem
+    return create_time, world_id
+
+
+def _not_found(world_id: str) -> NotFound:
+    # The same answer whether the world is missing or another tenant's: its existence is not
+    # something another team may learn.
+    name = f"worlds/{world_id}"
+    return NotFound("WORLD_NOT_FOUND", f"{name} does not exist", world=name)
 
 
 class Catalog:
     def __init__(self, path: Path) -> None:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        with storage_errors("opening the catalog"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=FULL")
+                self._db.executescript(_SCHEMA)
+                self._migrate()
+            except BaseException:
+                self._db.close()
+                raise
+
+    def _migrate(self) -> None:
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(worlds)")}
+        if "tenant" not in columns:
+            self._db.execute(
+                f"ALTER TABLE worlds ADD COLUMN tenant TEXT NOT NULL DEFAULT '{LOCAL_TENANT}'"
+            )
+        self._db.execute(_TENANT_INDEX)
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    def insert(self, record: WorldRecord) -> WorldRecord:
+    def insert(self, record: WorldRecord, max_per_tenant: int = 0) -> WorldRecord:
+        """Add a world; `max_per_tenant` > 0 caps how many worlds its tenant may own (checked
+        and inserted under one lock, so concurrent creations cannot overshoot)."""
         now = time.time()
         record = replace(record, create_time=now, update_time=now)
-        with self._lock:
+        with self._lock, storage_errors(f"adding {record.name} to the catalog"):
+            if max_per_tenant > 0:
+                (owned,) = self._db.execute(
+                    "SELECT COUNT(*) FROM worlds WHERE tenant=?", (record.tenant,)
+                ).fetchone()
+                if owned >= max_per_tenant:
+                    raise ResourceExhausted(
+                        "WORLD_LIMIT_REACHED",
+                        f"tenant {record.tenant} owns {owned} worlds; the limit is "
+                        f"{max_per_tenant}. Delete worlds to make new ones",
+                        tenant=record.tenant,
+                        limit=max_per_tenant,
+                    )
             try:
                 self._db.execute(
-                    "INSERT INTO worlds VALUES (?, ?, ?, ?, ?, ?)",
-                    (record.id, record.display_name, record.state, now, now, record._meta_json()),
+                    f"INSERT INTO worlds ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        record.id,
+                        record.display_name,
+                        record.state,
+                        now,
+                        now,
+                        record._meta_json(),
+                        record.tenant,
+                    ),
                 )
             except sqlite3.IntegrityError as exc:
+                # World ids are unique across tenants (like bucket names); the answer does not
+                # say whose the id is.
                 raise AlreadyExists(
                     "WORLD_ALREADY_EXISTS", f"{record.name} exists already", world=record.name
                 ) from exc
@@ -126,7 +195,7 @@ class Catalog:
 
     def update(self, record: WorldRecord) -> WorldRecord:
         record = replace(record, update_time=max(time.time(), record.create_time))
-        with self._lock:
+        with self._lock, storage_errors(f"updating {record.name} in the catalog"):
             cursor = self._db.execute(
                 "UPDATE worlds SET display_name=?, state=?, update_time=?, meta=? WHERE id=?",
                 (
@@ -141,35 +210,54 @@ class Catalog:
             raise NotFound("WORLD_NOT_FOUND", f"{record.name} does not exist", world=record.name)
         return record
 
-    def get(self, world_id: str) -> WorldRecord:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM worlds WHERE id=?", (world_id,)).fetchone()
-        if row is None:
-            name = f"worlds/{world_id}"
-            raise NotFound("WORLD_NOT_FOUND", f"{name} does not exist", world=name)
+    def get(self, world_id: str, tenant: str | None = None) -> WorldRecord:
+        """The world; NOT_FOUND when it does not exist or, given `tenant`, is not its."""
+        with self._lock, storage_errors("reading the catalog"):
+            row = self._db.execute(
+                f"SELECT {_COLUMNS} FROM worlds WHERE id=?", (world_id,)
+            ).fetchone()
+        if row is None or (tenant is not None and row[6] != tenant):
+            raise _not_found(world_id)
         return WorldRecord._from_row(row)
 
-    def delete(self, world_id: str) -> None:
-        with self._lock:
-            cursor = self._db.execute("DELETE FROM worlds WHERE id=?", (world_id,))
+    def delete(self, world_id: str, tenant: str | None = None) -> None:
+        with self._lock, storage_errors(f"deleting worlds/{world_id} from the catalog"):
+            if tenant is None:
+                cursor = self._db.execute("DELETE FROM worlds WHERE id=?", (world_id,))
+            else:
+                cursor = self._db.execute(
+                    "DELETE FROM worlds WHERE id=? AND tenant=?", (world_id, tenant)
+                )
         if cursor.rowcount == 0:
-            name = f"worlds/{world_id}"
-            raise NotFound("WORLD_NOT_FOUND", f"{name} does not exist", world=name)
+            raise _not_found(world_id)
 
-    def list(self, page_size: int, page_token: str = "") -> tuple[list[WorldRecord], str]:
-        """Newest first; keyset pagination so pages stay stable while worlds are added."""
+    def count(self, tenant: str) -> int:
+        with self._lock, storage_errors("reading the catalog"):
+            (n,) = self._db.execute(
+                "SELECT COUNT(*) FROM worlds WHERE tenant=?", (tenant,)
+            ).fetchone()
+        return int(n)
+
+    def list(
+        self, page_size: int, page_token: str = "", tenant: str | None = None
+    ) -> tuple[list[WorldRecord], str]:
+        """Newest first; keyset pagination so pages stay stable while worlds are added. Given
+        `tenant`, only that tenant's worlds."""
+        where, params = [], []
+        if tenant is not None:
+            where.append("tenant = ?")
+            params.append(tenant)
         if page_token:
             after_time, after_id = _decode_token(page_token)
-            query = (
-                "SELECT * FROM worlds WHERE (create_time < ?) OR (create_time = ? AND id < ?) "
-                "ORDER BY create_time DESC, id DESC LIMIT ?"
-            )
-            params: tuple = (after_time, after_time, after_id, page_size + 1)
-        else:
-            query = "SELECT * FROM worlds ORDER BY create_time DESC, id DESC LIMIT ?"
-            params = (page_size + 1,)
-        with self._lock:
-            rows = self._db.execute(query, params).fetchall()
+            where.append("((create_time < ?) OR (create_time = ? AND id < ?))")
+            params += [after_time, after_time, after_id]
+        query = f"SELECT {_COLUMNS} FROM worlds"
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY create_time DESC, id DESC LIMIT ?"
+        params.append(page_size + 1)
+        with self._lock, storage_errors("reading the catalog"):
+            rows = self._db.execute(query, tuple(params)).fetchall()
         records = [WorldRecord._from_row(r) for r in rows[:page_size]]
         token = ""
         if len(rows) > page_size:
@@ -177,6 +265,6 @@ class Catalog:
         return records, token
 
     def ids_in_state(self, state: WorldState) -> list[str]:
-        with self._lock:
+        with self._lock, storage_errors("reading the catalog"):
             rows = self._db.execute("SELECT id FROM worlds WHERE state=?", (state,)).fetchall()
         return [r[0] for r in rows]

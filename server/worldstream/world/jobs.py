@@ -17,10 +17,24 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from worldstream.errors import ResourceExhausted
 from worldstream.geometry.camera import Camera
 from worldstream.world.worlds import Worlds
 
 Listener = Callable[["Job"], None]
+MAX_GENERATED_SIDE_PX = 1024
+"""Longest side of a generated frame. A job's camera comes from a client's viewport, which the
+client chooses: without this bound one view declaring a 16K viewport would have the server
+render and inpaint 268 million pixels. Larger cameras are scaled down (same view, same field
+of view); the seed is made at 640 px, so this costs no detail the world has."""
+
+
+def bounded(camera: Camera, max_side: int = MAX_GENERATED_SIDE_PX) -> Camera:
+    longest = max(camera.width, camera.height)
+    if longest <= max_side:
+        return camera
+    scale = max_side / longest
+    return camera.resized(max(1, round(camera.width * scale)), max(1, round(camera.height * scale)))
 
 
 @dataclass
@@ -58,10 +72,15 @@ class Job:
 
 
 class GenerationJobs:
-    def __init__(self, worlds: Worlds, workers: int = 1) -> None:
+    """Jobs live in memory only: a job cut off by a crash is not resumed, but the world it was
+    extending is intact (its manifest is written last), and the next session whose view needs
+    the region submits it again."""
+
+    def __init__(self, worlds: Worlds, workers: int = 1, max_jobs: int = 0) -> None:
         # One worker by default: generation is CPU-bound and a second job would only halve the
         # speed of the first.
         self.worlds = worlds
+        self.max_jobs = max_jobs  # queued + running; 0 = no limit
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="generate")
         self._active: dict[tuple[str, Hashable], Job] = {}
         self._ended: dict[tuple[str, Hashable], Job] = {}
@@ -72,14 +91,23 @@ class GenerationJobs:
     def submit(self, world_id: str, region: Hashable, cameras: list[Camera]) -> tuple[Job, bool]:
         """The job for this region: a new one, or the one already queued or running.
 
-        Returns the job and whether this call created it.
+        Returns the job and whether this call created it. Raises RESOURCE_EXHAUSTED
+        (GENERATION_QUEUE_FULL) when `max_jobs` are queued or running already; joining one never
+        does.
         """
         key = (world_id, region)
         with self._lock:
             job = self._active.get(key) or self._ended.get(key)
             if job is not None:
                 return job, False
-            job = Job(next(self._ids), world_id, region, list(cameras))
+            if self.max_jobs and len(self._active) >= self.max_jobs:
+                raise ResourceExhausted(
+                    "GENERATION_QUEUE_FULL",
+                    f"{len(self._active)} generation jobs are queued or running; the limit is "
+                    f"{self.max_jobs}",
+                    limit=self.max_jobs,
+                )
+            job = Job(next(self._ids), world_id, region, [bounded(c) for c in cameras])
             self._active[key] = job
             self.started += 1
         self._pool.submit(self._run, job)

@@ -6,6 +6,7 @@ Blocking calls: the API runs them on worker threads, never on the event loop.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import threading
 import uuid
@@ -27,6 +28,7 @@ from worldstream.reconstruct.fit import ColourFit
 from worldstream.reconstruct.lift import lift_new
 from worldstream.store.catalog import WorldRecord
 from worldstream.store.store import Store
+from worldstream.store.tenants import LOCAL_TENANT, current_tenant
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
 from worldstream.tiles.pyramid import Cell, LodOptions, build_pyramids
 from worldstream.world.exports import ExportFile, check_frame, export_file
@@ -37,8 +39,10 @@ from worldstream.world.surfaces import Collider, Surfaces
 ProgressFn = Callable[[str, float, str], None]  # (stage, fraction, message)
 Watcher = Callable[["LoadedWorld"], None]
 WORLD_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
+MAX_DISPLAY_NAME_CHARS = 256  # every ListWorlds page carries it: 100 of them stay small
 # 2: Gaussians in chunks, one per extension, each with the world version that added it; layout.
 MANIFEST_VERSION = 2
+log = logging.getLogger("worldstream.worlds")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class WorldSettings:
     loaded_worlds_cached: int = 4  # LRU of worlds held in memory for streaming and export
     lod: LodOptions = field(default_factory=LodOptions)
     generator_options: GeneratorOptions = field(default_factory=GeneratorOptions)
+    max_worlds_per_tenant: int = 0  # 0 = no limit; WORLD_LIMIT_REACHED above it
     # Colour fitting makes the seed view sharper (36 vs 30 dB at the seed camera on the rooms
     # scene) but every other view worse (about 3 dB 0.5 m away), so walkable worlds skip it.
     seed_fit: ColourFit = field(default_factory=lambda: ColourFit(iterations=0))
@@ -138,18 +143,25 @@ class Worlds:
                 watcher(loaded)
 
     # -- lookups ---------------------------------------------------------------------------
+    # Each sees only the worlds of the tenant the call acts for (store/tenants.py); another
+    # tenant's world is NOT_FOUND, exactly like a missing one.
 
     def get(self, world_id: str) -> WorldRecord:
-        return self.store.catalog.get(world_id)
+        return self.store.catalog.get(world_id, tenant=current_tenant())
 
     def list(self, page_size: int, page_token: str) -> tuple[list[WorldRecord], str]:
-        return self.store.catalog.list(page_size, page_token)
+        return self.store.catalog.list(page_size, page_token, tenant=current_tenant())
 
     def delete(self, world_id: str) -> None:
-        self.store.catalog.delete(world_id)
+        # The catalog row first: once it is gone the world is deleted, whatever happens to its
+        # files (a crash, or a data dir that refuses the removal, leaves only unnamed files).
+        self.store.catalog.delete(world_id, tenant=current_tenant())
         with self._cache_lock:
             self._cache.pop(world_id, None)
-        self.store.files.remove(world_id)
+        try:
+            self.store.files.remove(world_id)
+        except (WorldStreamError, OSError) as exc:
+            log.warning("worlds/%s is deleted but its files stay: %s", world_id, exc)
 
     # -- creation --------------------------------------------------------------------------
 
@@ -169,6 +181,13 @@ class Worlds:
                 "world_id must match [a-z][a-z0-9-]{2,62}",
                 world_id=world_id[:80],
             )
+        if len(display_name) > MAX_DISPLAY_NAME_CHARS:
+            raise InvalidArgument(
+                "INVALID_DISPLAY_NAME",
+                f"display_name has {len(display_name)} characters; the limit is "
+                f"{MAX_DISPLAY_NAME_CHARS}",
+                limit=MAX_DISPLAY_NAME_CHARS,
+            )
         world_id = world_id or f"w-{uuid.uuid4().hex[:12]}"
         tile_size, max_side = _validate_options(options, self.settings)
         generator = get_generator(options.generator, self.settings.generator_options)
@@ -184,7 +203,9 @@ class Worlds:
                 state="creating",
                 tile_size_m=tile_size,
                 generator=generator.name,
-            )
+                tenant=current_tenant() or LOCAL_TENANT,
+            ),
+            max_per_tenant=self.settings.max_worlds_per_tenant,
         )
         try:
             progress("depth", 0.2, f"estimating depth ({generator.name})")
@@ -209,7 +230,12 @@ class Worlds:
         return record
 
     def _fail(self, record: WorldRecord, message: str) -> None:
-        self.store.catalog.update(replace(record, state="failed", failure_message=message))
+        try:
+            self.store.catalog.update(replace(record, state="failed", failure_message=message))
+        except WorldStreamError as exc:
+            # The catalog cannot be written either (a full or read-only disk): the caller gets
+            # the first error, and the world, left CREATING, is marked failed at the next start.
+            log.warning("could not mark %s failed: %s", record.name, exc.message)
 
     def _save(
         self, record, frame: Frame, gaussians: Gaussians, info: SeedInfo, fov_source: str
