@@ -133,7 +133,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
+def start_server(data_dir: Path, port: int, log: Path, clients: int) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "worldstream"),
         "serve",
@@ -141,6 +141,10 @@ def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
         str(data_dir),
         "--port",
         str(port),
+        # All clients are one tenant here, and a client reconnecting opens its new stream while
+        # the old one closes: twice the clients, plus the warm-up stream.
+        "--max-sessions-per-tenant",
+        str(2 * clients + 1),
     ]
     with log.open("wb") as out:
         return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
@@ -457,7 +461,7 @@ def main() -> None:
         info = world_info(data_dir, args.world == "grown")
         address = f"127.0.0.1:{args.port or free_port()}"
         log = tmp / "server.log"
-        server = start_server(data_dir, int(address.rsplit(":", 1)[1]), log)
+        server = start_server(data_dir, int(address.rsplit(":", 1)[1]), log, args.clients)
         sampler = RssSampler(server.pid)
         try:
             wait_serving(address, server)

@@ -42,6 +42,7 @@ def _serve(args: argparse.Namespace) -> int:
         tokens=load_tokens(args.tokens, os.environ.get(TOKENS_ENV)),
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
+        max_sessions_per_tenant=args.max_sessions_per_tenant,
         **depth_settings(args),
     )
     asyncio.run(
@@ -185,6 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g.add_argument("--tls-cert", type=Path, metavar="FILE", help="PEM certificate chain")
     g.add_argument("--tls-key", type=Path, metavar="FILE", help="PEM private key")
+    g.add_argument(
+        "--max-sessions-per-tenant",
+        type=int,
+        default=64,
+        metavar="N",
+        help="Explore streams a tenant may have open at once (default 64)",
+    )
     p.set_defaults(run=_serve)
 
     p = sub.add_parser("token", help="print a new TENANT:TOKEN line for a tokens file")
