@@ -164,6 +164,10 @@ class ServeProcess:
             self.process.stderr.close()
 
     def __enter__(self) -> ServeProcess:
+        # `with server.start():` enters a running server: starting it again would leave the
+        # first process running, unowned, after the test.
+        if self.process is not None and self.process.poll() is None:
+            return self
         return self.start()
 
     def __exit__(self, *exc) -> None:
