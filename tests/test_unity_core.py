@@ -16,12 +16,11 @@ import subprocess
 from pathlib import Path
 
 import grpc
-import numpy as np
 import pytest
 from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 
-from worldstream.tiles import raw
+from vector_support import write_raw_vectors
 from worldstream.v1 import worldstream_pb2 as pb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,36 +29,6 @@ VECTORS = ROOT / "tests" / "vectors"
 GENERATED = PACKAGE / "Runtime" / "Generated"
 MISSING_TOOL = 3  # run_core_tests.sh and gen_proto.sh: a tool is missing and cannot be had
 NO_GRPC_PLUGIN = 4  # gen_proto.sh: protoc ran, grpc_csharp_plugin is missing
-
-
-def write_raw_vectors(out: Path) -> int:
-    """Every golden vector's decoded values, re-encoded as WSRF by the server's encoder."""
-    out.mkdir()
-    written = 0
-    for path in sorted(VECTORS.glob("tile_v1_*.json")):
-        doc = json.loads(path.read_text())
-        decoded = {k: np.array(v, dtype=np.float32) for k, v in doc["decoded"].items()}
-        n, k = doc["count"], (doc["sh_degree"] + 1) ** 2
-        origin = np.array(doc["origin"], dtype=np.float64)
-        payload = raw.encode(
-            origin,
-            decoded["positions"].reshape(n, 3).astype(np.float64) + origin,
-            decoded["quats"].reshape(n, 4),
-            decoded["log_scales"].reshape(n, 3),
-            decoded["opacity_logits"].reshape(n),
-            decoded["sh"].reshape(n, k, 3),
-            doc["engine_frame"],
-        )
-        # The round trip through absolute float64 positions is exact for these origins.
-        assert np.array_equal(
-            raw.decode(payload).positions.reshape(-1), decoded["positions"].reshape(-1)
-        )
-        name = path.stem.replace("tile_v1_", "raw_v1_")
-        (out / f"{name}.bin").write_bytes(payload)
-        doc.update(payload=f"{name}.bin", payload_bytes=len(payload), magic="WSRF")
-        (out / f"{name}.json").write_text(json.dumps(doc))
-        written += 1
-    return written
 
 
 def run_core_tests(env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:

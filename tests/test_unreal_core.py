@@ -29,13 +29,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
-import numpy as np
 import pytest
 from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from worldstream.tiles import raw
+from vector_support import write_raw_vectors
 from worldstream.v1 import worldstream_pb2 as pb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,30 +108,6 @@ def passed(output: str, case: str) -> bool:
 
 
 # -- the programs without a server -----------------------------------------------------------
-
-
-def write_raw_vectors(out: Path) -> int:
-    """Every golden vector's decoded values, re-encoded as WSRF by the server's encoder."""
-    out.mkdir()
-    for path in sorted(VECTORS.glob("tile_v1_*.json")):
-        doc = json.loads(path.read_text())
-        decoded = {k: np.array(v, dtype=np.float32) for k, v in doc["decoded"].items()}
-        n, k = doc["count"], (doc["sh_degree"] + 1) ** 2
-        origin = np.array(doc["origin"], dtype=np.float64)
-        payload = raw.encode(
-            origin,
-            decoded["positions"].reshape(n, 3).astype(np.float64) + origin,
-            decoded["quats"].reshape(n, 4),
-            decoded["log_scales"].reshape(n, 3),
-            decoded["opacity_logits"].reshape(n),
-            decoded["sh"].reshape(n, k, 3),
-            doc["engine_frame"],
-        )
-        name = path.stem.replace("tile_v1_", "raw_v1_")
-        (out / f"{name}.bin").write_bytes(payload)
-        doc.update(payload=f"{name}.bin", payload_bytes=len(payload), magic="WSRF")
-        (out / f"{name}.json").write_text(json.dumps(doc))
-    return len(list(out.glob("*.json")))
 
 
 def test_the_core_builds_with_warnings_as_errors_and_passes_every_unit_case(build, tmp_path):
