@@ -121,7 +121,9 @@ def test_streamed_tiles_hold_the_same_splats_in_every_declared_frame(client, wor
     unreal = decoded[EngineFrame.UNREAL]
     # Same keys, and a payload keeps its level's splat order: the arrays line up one to one.
     np.testing.assert_allclose(gltf, unreal, atol=1e-4)
-    assert gltf[:, 1].min() >= -1e-3  # nothing below the floor of the prior
+    # Nothing below the floor of the prior but the seed's back layer, which sits about 1% of its
+    # depth behind the surface it backs (reconstruct/seed_lift.py): 2-3 cm under this floor.
+    assert gltf[:, 1].min() >= -0.05
 
 
 def test_every_message_stays_under_grpcs_default_receive_limit(tmp_path):

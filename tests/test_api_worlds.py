@@ -16,6 +16,7 @@ from conftest import fresh_server, jpeg_bytes
 from worldstream.client import Client, ClientError
 from worldstream.client.errors import from_rpc_error
 from worldstream.generate.photo import PhotoLimits
+from worldstream.reconstruct.seed_lift import seed_splat_count
 from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
 
@@ -50,7 +51,7 @@ def test_create_world_streams_progress_then_the_ready_world(shared_server, photo
     world = responses[-1].world
     assert world.name.startswith("worlds/") and world.display_name == "cup"
     assert world.state == pb.WORLD_STATE_READY
-    assert world.splat_count == 240 * 160
+    assert world.splat_count == seed_splat_count(240, 160)
     # The default classic backend: coffee is a close-up with no room, so the layout falls back.
     assert world.scale.depth_source == "layout:ground-plane" and not world.scale.metric
     assert world.bounds_min.y < world.bounds_max.y
@@ -222,7 +223,7 @@ def test_the_photo_orientation_and_size_shape_the_world(client):
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif)
     world = client.create_world(buffer.getvalue())
-    assert world.splat_count == 120 * 200
+    assert world.splat_count == seed_splat_count(120, 200)
     assert world.spawn_vertical_fov_degrees > 60  # portrait: taller than it is wide
 
 

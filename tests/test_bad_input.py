@@ -19,6 +19,7 @@ from security_support import RawExplore, assert_serving, raw_unary, rpc_error
 from worldstream.cli.commands import spawn_camera
 from worldstream.client import Client
 from worldstream.client.requests import start_request, view_request
+from worldstream.reconstruct.seed_lift import seed_splat_count
 from worldstream.store.catalog import WorldRecord
 from worldstream.store.store import Store
 from worldstream.v1 import worldstream_pb2 as pb
@@ -151,7 +152,7 @@ ODD_PHOTOS = [
 def test_an_odd_but_valid_photo_makes_a_ready_world_of_its_size(address, photo):
     with Client(address, timeout=60) as c:
         world = c.create_world(photo)
-    assert world.state == pb.WORLD_STATE_READY and world.splat_count == 48 * 32
+    assert world.state == pb.WORLD_STATE_READY and world.splat_count == seed_splat_count(48, 32)
     assert_serving(address)
 
 
@@ -159,7 +160,7 @@ def test_an_odd_but_valid_photo_makes_a_ready_world_of_its_size(address, photo):
 def test_every_exif_orientation_makes_a_world_the_right_way_up(address, orientation):
     with Client(address, timeout=60) as c:
         world = c.create_world(with_orientation(orientation), horizontal_fov_degrees=60.0)
-    assert world.splat_count == 48 * 32
+    assert world.splat_count == seed_splat_count(48, 32)
     # Orientations 5-8 turn the 48x32 photo on its side: a portrait, taller than 60 degrees.
     portrait = orientation >= 5
     assert (world.spawn_vertical_fov_degrees > 60.0) == portrait

@@ -34,8 +34,10 @@ def seeded_world(scene, width: int = WIDTH, height: int = HEIGHT):
 
 
 @pytest.mark.parametrize("yaw", [20.0, -20.0])
-def test_a_view_half_a_metre_and_twenty_degrees_away_has_no_holes(scene, yaw):
-    generator, world, seed = seeded_world(scene)
+def test_a_view_half_a_metre_and_twenty_degrees_away_has_no_holes_and_30_db_where_seen(scene, yaw):
+    # The resolution: a smaller photo packs more texture per pixel and scores lower
+    # (so does an ideal warp: 30.8 dB at 320x240 against 32.1 at 512x384).
+    generator, world, seed = seeded_world(scene, 512, 384)
     target = moved(seed, 0.5, yaw)
     assert (render(world.gaussians, target).alpha < 0.99).mean() > 0.05  # there was work to do
     generator.extend(world, [target])
@@ -46,9 +48,7 @@ def test_a_view_half_a_metre_and_twenty_degrees_away_has_no_holes(scene, yaw):
     seed_truth = scene.render(seed)
     mask = seen_by(truth.depth, target, seed_truth.depth, seed)
     assert mask.mean() > 0.5
-    # The bar is below the 30 dB: see bench/RESULTS.md (an ideal bicubic warp of the seed
-    # photo reaches 31.7 dB on these pixels at 512x384; splats measure about 27.5).
-    assert psnr(seen.rgb[mask], truth.rgb[mask] / 255.0) >= 25.0
+    assert psnr(seen.rgb[mask], truth.rgb[mask] / 255.0) >= 30.0
 
 
 def test_generated_content_only_fills_the_hole_and_leaves_seen_splats_alone(scene):

@@ -16,6 +16,8 @@ import pytest
 from PIL import Image
 from plyfile import PlyData
 
+from worldstream.reconstruct.seed_lift import seed_splat_count
+
 COMMAND = [sys.executable, "-m", "worldstream"]
 
 
@@ -45,7 +47,7 @@ def test_create_then_list_export_and_walk_on_an_in_process_store(tmp_path, photo
     ply = tmp_path / "out" / "cup.ply"
     exported = run("export", name, "--format", "ply", "-o", str(ply), "--data-dir", str(data))
     assert exported.returncode == 0, exported.stderr
-    assert PlyData.read(str(ply))["vertex"].count == 240 * 160
+    assert PlyData.read(str(ply))["vertex"].count == seed_splat_count(240, 160)
 
     out = tmp_path / "walk"
     walked = run(
@@ -125,7 +127,7 @@ def test_demo_leaves_a_preview_image_and_a_ply(tmp_path):
     assert result.returncode == 0, result.stderr
     preview = Path(result.stdout.strip().splitlines()[-1])
     assert preview.exists() and Image.open(preview).width > Image.open(preview).height
-    assert PlyData.read(str(out / "world.ply"))["vertex"].count == 600 * 400
+    assert PlyData.read(str(out / "world.ply"))["vertex"].count == seed_splat_count(600, 400)
     report = json.loads((out / "walk" / "report.json").read_text())
     assert all(p["complete"] for p in report["poses"])
 

@@ -153,9 +153,7 @@ def test_a_failed_generation_is_a_warning_and_the_stream_goes_on(server, photo):
     assert final.complete  # nothing more will come for that view: it is what the world has
 
 
-def test_a_stream_with_colliders_receives_the_colliders_of_the_tiles_generation_adds(
-    server, photo
-):
+def test_a_stream_with_colliders_receives_the_colliders_of_the_tiles_generation_adds(server, photo):
     with Client(server.address, timeout=60) as c:
         world = c.create_world(photo)
         with c.explore(world.name, colliders=True) as stream:

@@ -25,6 +25,7 @@ def _known_signature(data: bytes) -> bool:
     head = bytes(data[:12])
     return head.startswith(_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
+
 _EXIF_IFD = 0x8769
 _FOCAL_35MM = 0xA405  # FocalLengthIn35mmFilm
 

@@ -146,3 +146,19 @@ class Camera:
             raise ValueError(f"depth is {depth.shape}, camera is {self.height}x{self.width}")
         cam = self.pixel_rays() * depth[..., None]
         return cam @ self._c2w[:3, :3].T + self._c2w[:3, 3]
+
+
+def moved(camera: Camera, forward_m: float = 0.0, yaw_degrees: float = 0.0) -> Camera:
+    """`camera` stepped `forward_m` along its horizontal view direction, then turned about world
+    +Y by `yaw_degrees` (positive turns left, seen from above)."""
+    c2w = np.linalg.inv(camera.world_to_camera)
+    forward = c2w[:3, 2].copy()
+    forward[1] = 0.0
+    if np.linalg.norm(forward) > 1e-9:
+        forward /= np.linalg.norm(forward)
+    angle = np.radians(yaw_degrees)
+    c, s = np.cos(angle), np.sin(angle)
+    turn = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+    c2w[:3, 3] += forward * forward_m
+    c2w[:3, :3] = turn @ c2w[:3, :3]
+    return camera.with_pose(np.linalg.inv(c2w))

@@ -16,6 +16,7 @@ from worldstream.geometry.frame import Frame
 from worldstream.geometry.gaussians import Gaussians
 from worldstream.reconstruct.fit import ColourFit
 from worldstream.reconstruct.lift import Coverage, lift_new
+from worldstream.reconstruct.seed_lift import SeedLift, lift_seed
 from worldstream.render import RenderResult, render
 from worldstream.world.memory import SpatialMemory
 
@@ -30,6 +31,7 @@ EXTEND_FOOTPRINT_PX = 0.5
 # No colour fitting for generated content: fitting to one view sharpens colours for that view's
 # exact pixel grid and occlusion order, and costs ~3 dB 0.5 m away (bench/RESULTS.md).
 NO_FIT = ColourFit(iterations=0)
+SEED_LIFT = SeedLift()
 
 
 @dataclass
@@ -44,18 +46,13 @@ class GrowingWorld:
     added: list[tuple[Frame, Gaussians]] = field(default_factory=list)
 
     @classmethod
-    def seeded(cls, frame: Frame, layout: Sequence[WorldPlane] = ()) -> GrowingWorld:
-        """A world made of one seed frame, lifted as extensions lift (no fit, same splats)."""
+    def seeded(
+        cls, frame: Frame, layout: Sequence[WorldPlane] = (), seed_lift: SeedLift = SEED_LIFT
+    ) -> GrowingWorld:
+        """A world made of one seed frame, lifted as a created world's seed is."""
         memory = SpatialMemory()
         memory.add(frame)
-        gaussians = lift_new(
-            frame,
-            Gaussians.empty(),
-            fit=NO_FIT,
-            footprint_px=EXTEND_FOOTPRINT_PX,
-            opacity=EXTEND_OPACITY,
-        )
-        return cls(gaussians, memory, layout)
+        return cls(lift_seed(frame, seed_lift), memory, layout)
 
     @property
     def layout(self) -> Sequence[WorldPlane]:

@@ -24,15 +24,14 @@ from worldstream.geometry.camera import Camera
 from worldstream.geometry.engine import EngineFrame
 from worldstream.geometry.frame import Frame
 from worldstream.geometry.gaussians import Gaussians
-from worldstream.reconstruct.fit import ColourFit
-from worldstream.reconstruct.lift import lift_new
+from worldstream.reconstruct.seed_lift import SeedLift, lift_seed
 from worldstream.store.catalog import WorldRecord
 from worldstream.store.store import Store
 from worldstream.store.tenants import LOCAL_TENANT, current_tenant
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
 from worldstream.tiles.pyramid import Cell, LodOptions, build_pyramids
 from worldstream.world.exports import ExportFile, check_frame, export_file
-from worldstream.world.grow import EXTEND_FOOTPRINT_PX, EXTEND_OPACITY, GrowingWorld
+from worldstream.world.grow import GrowingWorld
 from worldstream.world.memory import SpatialMemory
 from worldstream.world.surfaces import Collider, Surfaces
 
@@ -54,13 +53,7 @@ class WorldSettings:
     lod: LodOptions = field(default_factory=LodOptions)
     generator_options: GeneratorOptions = field(default_factory=GeneratorOptions)
     max_worlds_per_tenant: int = 0  # 0 = no limit; WORLD_LIMIT_REACHED above it
-    # Colour fitting makes the seed view sharper (36 vs 30 dB at the seed camera on the rooms
-    # scene) but every other view worse (about 3 dB 0.5 m away), so walkable worlds skip it.
-    seed_fit: ColourFit = field(default_factory=lambda: ColourFit(iterations=0))
-    # Splats of 0.5 px at 0.999 opacity cover views 0.5 m from the seed with alpha >= 0.99 on
-    # most pixels; walking out 3 m and back then renders each pose within 35 dB of itself.
-    seed_footprint_px: float = EXTEND_FOOTPRINT_PX
-    seed_opacity: float = EXTEND_OPACITY
+    seed_lift: SeedLift = field(default_factory=SeedLift)
 
 
 @dataclass(frozen=True)
@@ -211,13 +204,7 @@ class Worlds:
             progress("depth", 0.2, f"estimating depth ({generator.name})")
             frame, info = generator.seed(image.rgb, image.horizontal_fov_degrees)
             progress("lift", 0.4, "lifting pixels into Gaussians")
-            gaussians = lift_new(
-                frame,
-                Gaussians.empty(),
-                fit=self.settings.seed_fit,
-                footprint_px=self.settings.seed_footprint_px,
-                opacity=self.settings.seed_opacity,
-            )
+            gaussians = lift_seed(frame, self.settings.seed_lift)
             progress("save", 0.8, f"saving {len(gaussians):,} Gaussians")
             record = self._save(record, frame, gaussians, info, image.fov_source)
         except WorldStreamError as exc:
