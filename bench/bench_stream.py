@@ -3,6 +3,7 @@ on loopback, against `worldstream serve` running as its own process.
 
     .venv/bin/python bench/bench_stream.py [--clients 32] [--seconds 20] [--port 0]
         [--processes 1] [--walk-seconds 2.5] [--cold-every 2] [--world grown|seed] [--out FILE]
+        [--native]
 
 World: scikit-image's indoor garage photo ("Motorcycle"), created with the Python API in a
 temporary data directory (the default `classic` generator), then extended with nine views
@@ -18,7 +19,9 @@ no_generation, default budget and credits), then a ViewUpdate with velocity ever
 its own walks (forward, turning in place, strafing; random start offsets and headings within the
 covered area), 2.5 s a walk on average; every other walk reconnects with an empty manifest, the
 others continue on the same stream. Tiles are reassembled only to be counted and acknowledged in
-full; removals are obeyed.
+full; removals are obeyed. `--native` runs the same clients written in C++ (bench/native, built
+with CMake into bench/native/build on first use) instead: they take almost no CPU from the server,
+which tells the clients' own queueing from the server's. One native process holds all clients.
 
 What is timed:
 - update -> first tile of a newly visible region: a view update whose frustum shows cells the
@@ -56,7 +59,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from machine import cpu_name  # bench/ is on sys.path when a bench runs as a script
 from PIL import Image
 from skimage import data
-from stream_clients import Plan, warm_up
+from stream_clients import Plan, walks_json, warm_up
 
 from worldstream.errors import NotFound
 from worldstream.store.store import Store
@@ -69,6 +72,8 @@ WORLD_ID = "bench-stream"
 VIEWPORT = [1280, 720]
 RSS_PERIOD_S = 0.25
 MiB = 1024 * 1024
+NATIVE = Path(__file__).resolve().with_name("native")
+NATIVE_BUILD = NATIVE / "build"
 
 
 # -- the world -------------------------------------------------------------------------------
@@ -249,15 +254,36 @@ def plan_for(args, address: str, world: pb.World, info: WorldInfo, clients: list
     )
 
 
-def run_clients(plans: list[Plan], tmp: Path, at_go: Callable[[], None]) -> list[dict]:
-    """Start the client processes, let them prepare, then start them together (calling `at_go`
-    first); returns each one's results."""
+def build_native() -> Path:
+    """Configures bench/native once and builds it (make redoes only what changed); returns the
+    program."""
+    steps = [["cmake", "--build", str(NATIVE_BUILD), "-j", str(os.cpu_count() or 1)]]
+    if not (NATIVE_BUILD / "CMakeCache.txt").exists():
+        configure = ["cmake", "-S", str(NATIVE), "-B", str(NATIVE_BUILD)]
+        steps.insert(0, [*configure, "-DCMAKE_BUILD_TYPE=Release"])
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(step)} failed:\n{done.stdout}{done.stderr}")
+    return NATIVE_BUILD / "ws_stream_clients"
+
+
+def run_clients(
+    plans: list[Plan], tmp: Path, at_go: Callable[[], None], native: Path | None = None
+) -> list[dict]:
+    """Start the client processes (the native program when given, else stream_clients.py), let
+    them prepare, then start them together (calling `at_go` first); returns each one's
+    results."""
     procs, outs = [], []
     try:
         for i, plan in enumerate(plans):
             plan_file, out = tmp / f"plan-{i}.json", tmp / f"results-{i}.json"
-            plan_file.write_text(json.dumps(asdict(plan)))
-            command = [sys.executable, str(Path(__file__).with_name("stream_clients.py"))]
+            if native is None:
+                plan_file.write_text(json.dumps(asdict(plan)))
+                command = [sys.executable, str(Path(__file__).with_name("stream_clients.py"))]
+            else:
+                plan_file.write_text(json.dumps({**asdict(plan), "walks": walks_json(plan)}))
+                command = [str(native)]
             command += ["--plan", str(plan_file), "--out", str(out)]
             procs.append(
                 subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -346,7 +372,8 @@ def report(args, info: WorldInfo, s: dict, rss: list[tuple[float, int]], extra: 
         ),
         (
             "clients",
-            f"{args.clients} in {args.processes} process(es), {s['walks']} walks "
+            f"{args.clients} in {args.processes} {'native' if args.native else 'Python'} "
+            f"process(es), {s['walks']} walks "
             f"({s['cold_walks']} cold), {s['views']:,} view updates, {wall:.1f} s",
             "",
         ),
@@ -418,6 +445,8 @@ def report(args, info: WorldInfo, s: dict, rss: list[tuple[float, int]], extra: 
         f"machine: {cpu_name()}, {os.cpu_count()} CPUs; date: {date.today().isoformat()}",
         f"command: {' '.join([Path(sys.executable).name, *sys.argv])}",
         f"world built in {info.seconds:.0f} s; warm-up stream {extra['warm_up']:.1f} s",
+        "clients: "
+        + ("native C++ (bench/native)" if args.native else "Python grpc.aio (stream_clients.py)"),
         "",
         "| measure | value | target |",
         "|---|---|---|",
@@ -453,7 +482,13 @@ def main() -> None:
         type=Path,
         help="keep the world's data dir here and reuse it on later runs (it is built once)",
     )
+    parser.add_argument(
+        "--native",
+        action="store_true",
+        help="the clients in C++ (bench/native, built with CMake on first use) instead of Python",
+    )
     args = parser.parse_args()
+    native = build_native() if args.native else None
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -474,7 +509,7 @@ def main() -> None:
             warm = asyncio.run(warm_up(plan_for(args, address, world, info, [0])))
             sampler.start()
             cpu: list[float] = []
-            results = run_clients(plans, tmp, lambda: cpu.append(cpu_seconds(server.pid)))
+            results = run_clients(plans, tmp, lambda: cpu.append(cpu_seconds(server.pid)), native)
             server_cpu = cpu_seconds(server.pid) - cpu[0]
         finally:
             if sampler.is_alive():

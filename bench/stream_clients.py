@@ -147,6 +147,25 @@ def walks_for(client: int, plan: Plan, spawn: Pose) -> list[Walk]:
     return walks
 
 
+def walks_json(plan: Plan) -> dict[str, list[dict]]:
+    """Each of the plan's clients' walks as walks_for makes them, keyed by client id, for the
+    native clients (bench/native), which cannot draw from numpy's generator themselves."""
+    spawn = spawn_pose(plan)
+    return {
+        str(client): [
+            {
+                "kind": walk.kind,
+                "origin": [float(v) for v in walk.origin],
+                "heading_degrees": walk.heading_degrees,
+                "cold": bool(walk.cold),
+                "ticks": walk.ticks,
+            }
+            for walk in walks_for(client, plan, spawn)
+        ]
+        for client in plan.clients
+    }
+
+
 # -- visibility ------------------------------------------------------------------------------
 
 
