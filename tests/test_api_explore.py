@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import queue
 import time
 
@@ -420,14 +421,18 @@ def test_views_faster_than_the_rate_limit_are_warned_and_the_latest_still_applie
         small = c.create_world(photo, max_side_px=128)
         camera = spawn_camera(small, 64, 48)
         with c.explore(small.name) as stream:
+            started = time.monotonic()
             for sequence in range(40):  # 50 a second for 0.8 s: far above 5
                 stream.send_view(camera, sequence)
                 time.sleep(0.02)
+            sending_s = time.monotonic() - started  # longer than 0.8 s on a loaded machine
             responses, _ = drain_until_complete(stream, 39)
         warnings = [r.warning for r in responses if r.HasField("warning")]
         assert [w.reason for w in warnings] == ["VIEW_RATE_LIMITED"]
         assert warnings[0].metadata["limit"] == "5"
-        # Applied about 5 + 0.8 x 5 times, not 40: statuses name only applied views.
+        # Applied about 5 (the burst) + 5 a second while sending, and the last one, not 40:
+        # statuses name only applied views.
         statuses = [r.view_status.sequence for r in responses if r.HasField("view_status")]
-        assert statuses[-1] == 39 and len(set(statuses)) < 10
+        allowed = 5 + math.ceil(5.0 * sending_s) + 1
+        assert statuses[-1] == 39 and len(set(statuses)) <= min(allowed, 20)
         assert c.list_worlds()  # and the server goes on serving

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from worldstream.geometry.camera import moved
+from worldstream.geometry.frame import Frame
 from worldstream.reconstruct.fit import ColourFit, FitView, fit_views, psnr
 from worldstream.reconstruct.lift import lift_frame
 from worldstream.reconstruct.seed_lift import SeedLift, _back_frame, lift_seed
@@ -107,3 +108,14 @@ def test_without_fitting_the_seed_lift_keeps_each_pixel_colour(photo):
     assert len(splats) == count + count // 4
     front = splats.to_numpy()["sh"][:count, 0, :]
     assert np.allclose(front, lift_frame(photo).to_numpy()["sh"][:, 0, :])
+
+
+def test_at_a_silhouette_the_back_layer_takes_the_far_sides_colour(photo):
+    # A near dark pixel in front of a far bright wall, in one 2x2 block.
+    rgb = np.full_like(photo.rgb, 200)
+    depth = np.full_like(photo.depth, 5.0)
+    rgb[0, 0], depth[0, 0] = 0, 1.0
+    edge = Frame(rgb, depth, photo.camera, photo.confidence)
+    back = _back_frame(edge, SeedLift().back_offset)
+    assert back.depth[0, 0] == pytest.approx(5.0 * (1.0 + SeedLift().back_offset))
+    assert np.all(back.rgb[0, 0] == 200)

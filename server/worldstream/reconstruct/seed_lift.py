@@ -40,6 +40,10 @@ FIT_POSES: tuple[tuple[float, float], ...] = (
 )
 
 
+# Pixels of a 2x2 block within this fraction of its farthest depth are on the far side.
+FAR_SIDE = 0.02
+
+
 @dataclass(frozen=True)
 class SeedLift:
     footprint_px: float = 0.45
@@ -93,9 +97,11 @@ def _staggered(frame: Frame, stagger: float) -> Frame:
 
 def _back_frame(frame: Frame, offset: float) -> Frame:
     """The photo at half resolution, each pixel at the farthest depth of the 2x2 block it
-    covers, pushed back by `offset`.
+    covers, pushed back by `offset`, with the colour of that far surface.
 
-    The farthest, so that at a silhouette the back layer never stands in front of the far side.
+    The farthest, so that at a silhouette the back layer never stands in front of the far side;
+    its colour only from the block's pixels on that side, or a foreground colour would fringe
+    the background once the camera moves.
     """
     h, w = frame.camera.height // 2, frame.camera.width // 2
     K = frame.camera.K.copy()
@@ -106,9 +112,13 @@ def _back_frame(frame: Frame, offset: float) -> Frame:
         return image[: 2 * h, : 2 * w].reshape(h, 2, w, 2, *image.shape[2:])
 
     depth = np.where(np.isfinite(frame.depth), frame.depth, 0.0).astype(np.float32)
-    back = blocks(depth).max(axis=(1, 3)) * (1.0 + offset)
+    farthest = blocks(depth).max(axis=(1, 3))
+    back = farthest * (1.0 + offset)
     # A pixel with unknown depth anywhere under a back pixel leaves that back pixel unknown.
     back[(blocks(depth) <= 0).any(axis=(1, 3))] = 0.0
-    rgb = np.round(blocks(frame.rgb.astype(np.float32)).mean(axis=(1, 3))).astype(np.uint8)
+    far_side = blocks(depth) >= (farthest * (1.0 - FAR_SIDE))[:, None, :, None]
+    weights = far_side.astype(np.float32)[..., None]
+    total = (blocks(frame.rgb.astype(np.float32)) * weights).sum(axis=(1, 3))
+    rgb = np.round(total / weights.sum(axis=(1, 3))).astype(np.uint8)
     confidence = blocks(frame.confidence).mean(axis=(1, 3)).astype(np.float32)
     return Frame(rgb, back.astype(np.float32), camera, confidence)
