@@ -15,7 +15,6 @@ import asyncio
 import importlib
 import io
 import json
-import shutil
 import subprocess
 import sys
 from argparse import Namespace
@@ -29,6 +28,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
+from cpp_support import missing_cpp_tools
 from worldstream.store.store import Store
 from worldstream.world.worlds import CreateOptions, Worlds
 
@@ -36,24 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 
 
-def missing_tools() -> str | None:
-    """Why the native clients cannot be built here, or None."""
-    for tool in ("cmake", "protoc", "grpc_cpp_plugin"):
-        if shutil.which(tool) is None:
-            return f"{tool} is not installed (scripts/setup installs it on Debian)"
-    if not any(shutil.which(c) for c in ("c++", "g++", "clang++")):
-        return "no C++ compiler (scripts/setup installs g++ on Debian)"
-    headers = [Path(p) / "grpcpp" / "grpcpp.h" for p in ("/usr/include", "/usr/local/include")]
-    has_pkg = (
-        shutil.which("pkg-config")
-        and subprocess.run(["pkg-config", "--exists", "grpc++"], check=False).returncode == 0
-    )
-    if not has_pkg and not any(h.exists() for h in headers):
-        return "gRPC++ development files are missing (Debian: libgrpc++-dev)"
-    return None
-
-
-pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools()))
+pytestmark = pytest.mark.skipif(missing_cpp_tools() is not None, reason=str(missing_cpp_tools()))
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,7 @@ from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from cpp_support import missing_cpp_tools
 from vector_support import write_raw_vectors
 from worldstream.v1 import worldstream_pb2 as pb
 
@@ -46,24 +47,7 @@ WORLDSTREAM = ROOT / ".venv" / "bin" / "worldstream"
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", re.M)
 
 
-def missing_tools() -> str | None:
-    """Why the C++ core cannot be built here, or None."""
-    for tool in ("cmake", "protoc", "grpc_cpp_plugin"):
-        if shutil.which(tool) is None:
-            return f"{tool} is not installed (scripts/setup installs it on Debian)"
-    if not any(shutil.which(c) for c in ("c++", "g++", "clang++")):
-        return "no C++ compiler (scripts/setup installs g++ on Debian)"
-    headers = [Path(p) / "grpcpp" / "grpcpp.h" for p in ("/usr/include", "/usr/local/include")]
-    has_pkg = (
-        shutil.which("pkg-config")
-        and subprocess.run(["pkg-config", "--exists", "grpc++"], check=False).returncode == 0
-    )
-    if not has_pkg and not any(h.exists() for h in headers):
-        return "gRPC++ development files are missing (Debian: libgrpc++-dev)"
-    return None
-
-
-pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools()))
+pytestmark = pytest.mark.skipif(missing_cpp_tools() is not None, reason=str(missing_cpp_tools()))
 
 
 @pytest.fixture(scope="module")
