@@ -24,13 +24,12 @@ from worldstream.api.config import ServerConfig
 from worldstream.api.errors import abort
 from worldstream.api.ratelimit import RateLimiter
 from worldstream.api.send_gate import SendGate
-from worldstream.api.wire import TileWire, batch_response, chunk_response, tile_wire
+from worldstream.api.tile_messages import TileMessages, packed
+from worldstream.api.wire import TileWire
 from worldstream.errors import InvalidArgument, WorldStreamError
 from worldstream.geometry.engine import EngineFrame, points_from_engine
 from worldstream.session.explore import ExploreSession, Send, SessionLimits
-from worldstream.tiles.chunks import split
-from worldstream.tiles.collider import encode_collider
-from worldstream.tiles.encode import Encoding, encode_arrays
+from worldstream.tiles.encode import Encoding
 from worldstream.tiles.payloads import PayloadCache
 from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.world.jobs import GenerationJobs, Job
@@ -191,7 +190,13 @@ class _Stream:
         self.want_colliders = colliders is not None
         self.colliders = colliders or {}
         self.collider_sent: dict = {}  # cell key -> the version whose collider the client has
-        self.units = frame.unit_scale  # engine units per metre, for geometric errors
+        self.messages = TileMessages(
+            loaded.record.id,
+            loaded.record.create_time,
+            frame,
+            encoding,
+            shared.config.tile_chunk_bytes,
+        )
         self.queue: asyncio.Queue = asyncio.Queue()
         self.generate: bool = generate
         self.poses: collections.deque[TimedPose] = collections.deque(maxlen=RECENT_POSES)
@@ -519,24 +524,6 @@ class _Stream:
             removal = pb.TileRemoval(key=convert.tile_key_to_proto(key), reason=reason)
             await self._write(pb.ExploreResponse(tile_removal=removal))
 
-    def _payload_key(self, send: Send) -> tuple:
-        record = self.loaded.record
-        return (
-            record.id,
-            record.create_time,
-            send.key,
-            send.cell.version,
-            self.frame,
-            self.encoding,
-        )
-
-    def _estimate_bytes(self, level) -> int:
-        """A payload's size before it is encoded (credit and batch accounting are corrected to
-        the real size once it is): generous, so a batch rarely overshoots."""
-        coefficients = int(level.arrays["sh"].shape[1])
-        per_splat = 4 * (11 + 3 * coefficients) if self.encoding is Encoding.RAW_F32 else 16
-        return 256 + level.count * per_splat
-
     async def _send_many(self, first: Send, urgent: bool) -> None:
         """Send `first` and what the session picks after it, up to about TURN_BYTES, as few
         messages as the protocol allows: small whole tiles share a TileBatch, removals and
@@ -547,12 +534,12 @@ class _Stream:
         estimated = 0
         send: Send | None = first
         while send is not None:
-            key = self._payload_key(send)
+            key = self.messages.payload_key(send)
             wire = payloads.peek(key)
             if wire is not None:
                 size = wire.payload_bytes
             else:
-                size = self._estimate_bytes(send.cell.levels[send.lod])
+                size = self.messages.estimate_bytes(send.cell.levels[send.lod])
             session.on_sent(send, size)
             picked.append((send, key, wire, size))
             estimated += size
@@ -585,79 +572,13 @@ class _Stream:
         if collider is None or self.collider_sent.get(cell.key) == cell.version:
             return []
         self.collider_sent[cell.key] = cell.version
-        return self._collider_messages(cell, collider)
+        return self.messages.collider(cell, collider)
+
+    async def _write_packed(self, items: list) -> None:
+        for message in packed(items, self.messages.chunk_bytes):
+            await self._write(message)
 
     def _encode_all(self, sends: list[tuple[Send, tuple]]) -> dict[tuple, TileWire]:
         """Encode and serialize the tiles a turn lacks, in one trip to the I/O pool."""
-        return {
-            key: self.shared.payloads.get(key, lambda send=send: self._wire(send))
-            for send, key in sends
-        }
-
-    def _wire(self, send: Send) -> TileWire:
-        level = send.cell.levels[send.lod]
-        payload = encode_arrays(level.arrays, send.cell.box_min, self.frame, self.encoding)
-        chunks = split(payload, self.shared.config.tile_chunk_bytes)
-        proto_key = convert.tile_key_to_proto(send.key)
-        error = level.geometric_error * self.units
-        return tile_wire(
-            [
-                pb.TileChunk(
-                    key=proto_key,
-                    version=send.cell.version,
-                    encoding=self.encoding.value,
-                    chunk_index=index,
-                    chunk_count=len(chunks),
-                    splat_count=level.count,
-                    payload_bytes=len(payload),
-                    data=data,
-                    geometric_error=error,
-                )
-                for index, data in enumerate(chunks)
-            ]
-        )
-
-    async def _write_packed(self, items: list) -> None:
-        """Write in order; runs of tile chunks go as TileBatch messages of at most one chunk's
-        data (a lone chunk as itself)."""
-        limit = self.shared.config.tile_chunk_bytes
-        run: list[bytes] = []
-        run_bytes = 0
-
-        async def flush() -> None:
-            nonlocal run, run_bytes
-            if len(run) == 1:
-                await self._write(chunk_response(run[0]))
-            elif run:
-                await self._write(batch_response(run))
-            run, run_bytes = [], 0
-
-        for item in items:
-            if isinstance(item, TileWire):
-                for chunk, data_bytes in zip(item.chunks, item.data_bytes, strict=True):
-                    if run and run_bytes + data_bytes > limit:
-                        await flush()
-                    run.append(chunk)
-                    run_bytes += data_bytes
-            else:
-                await flush()
-                await self._write(item)
-        await flush()
-
-    def _collider_messages(self, cell, collider) -> list[pb.ExploreResponse]:
-        payload = encode_collider(collider.vertices, collider.triangles, cell.box_min, self.frame)
-        chunks = split(payload, self.shared.config.tile_chunk_bytes)
-        return [
-            pb.ExploreResponse(
-                collider_chunk=pb.ColliderChunk(
-                    key=convert.tile_key_to_proto(cell.key),
-                    version=cell.version,
-                    chunk_index=index,
-                    chunk_count=len(chunks),
-                    triangle_count=len(collider.triangles),
-                    payload_bytes=len(payload),
-                    data=data,
-                )
-            )
-            for index, data in enumerate(chunks)
-        ]
+        messages, payloads = self.messages, self.shared.payloads
+        return {key: payloads.get(key, lambda s=send: messages.wire(s)) for send, key in sends}
