@@ -46,13 +46,14 @@ FAR_SIDE = 0.02
 
 @dataclass(frozen=True)
 class SeedLift:
+    """The seed lift's settings; the back layer is always at half the photo's resolution."""
+
     footprint_px: float = 0.45
     """Front splats' standard deviation in pixels at their depth."""
     front_opacity: float = 0.6
     stagger: float = 0.004
     """Fraction of its depth by which half of the front layer (a checkerboard) steps forward."""
     back_opacity: float = 0.999
-    """The back layer is at half the photo's resolution."""
     back_footprint_px: float = 0.5
     """Back splats' standard deviation in the back layer's own pixels."""
     back_offset: float = 0.012
