@@ -31,13 +31,11 @@ from skimage import data
 from worldstream.generate.classic import ClassicGenerator
 from worldstream.generate.depth.given import GivenDepth
 from worldstream.geometry.camera import Camera, intrinsics_from_fov
-from worldstream.reconstruct.fit import ColourFit, psnr
+from worldstream.reconstruct.fit import psnr
 from worldstream.render import render
 from worldstream.testing.rooms import two_room_scene
 from worldstream.testing.walks import moved, seen_by, walk_and_turn
 from worldstream.world.grow import GrowingWorld
-
-NO_FIT = ColourFit(iterations=0)
 
 
 def seed_world(generator, rgb, camera=None):

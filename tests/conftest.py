@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,17 @@ from skimage import data
 from worldstream.api.config import ServerConfig
 from worldstream.api.inprocess import ServerThread
 from worldstream.client import Client
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A PNG whose header declares width x height, with a few bytes of pixel data (a bomb)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
 
 
 def jpeg_bytes(rgb: np.ndarray, quality: int = 90) -> bytes:

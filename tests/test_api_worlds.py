@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 
 import grpc
 import numpy as np
@@ -12,7 +10,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from PIL import Image
 
-from conftest import fresh_server, jpeg_bytes
+from conftest import fresh_server, jpeg_bytes, png_declaring
 from worldstream.client import Client, ClientError
 from worldstream.client.errors import from_rpc_error
 from worldstream.generate.photo import PhotoLimits
@@ -27,17 +25,6 @@ def assert_serving(address: str) -> None:
             health_pb2.HealthCheckRequest(service="worldstream.v1.WorldStream"), timeout=10
         )
     assert reply.status == health_pb2.HealthCheckResponse.SERVING
-
-
-def huge_png_header(width: int, height: int) -> bytes:
-    """A PNG whose header declares width x height; its pixel data is a few bytes (a bomb)."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
 
 
 def test_create_world_streams_progress_then_the_ready_world(shared_server, photo):
@@ -110,11 +97,11 @@ def test_non_image_upload_is_invalid_and_the_server_keeps_serving(shared_server,
 
 def test_decompression_bomb_is_refused_by_its_declared_size(shared_server, client):
     # 7000 x 7000 passes Pillow's own guard and is caught by ours, by the header alone.
-    error = _bad_upload(client, huge_png_header(7000, 7000))
+    error = _bad_upload(client, png_declaring(7000, 7000))
     assert (error.code, error.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "PHOTO_TOO_MANY_PIXELS")
     assert error.metadata["width"] == "7000"
     # 20000 x 20000 trips Pillow's guard first; the answer is the same.
-    error = _bad_upload(client, huge_png_header(20000, 20000))
+    error = _bad_upload(client, png_declaring(20000, 20000))
     assert (error.code, error.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "PHOTO_TOO_MANY_PIXELS")
     assert error.metadata["limit"] == str(PhotoLimits().max_pixels)
     assert_serving(shared_server.address)

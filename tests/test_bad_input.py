@@ -7,14 +7,13 @@ from __future__ import annotations
 import io
 import math
 import struct
-import zlib
 
 import grpc
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import fresh_server
+from conftest import fresh_server, png_declaring
 from security_support import RawExplore, assert_serving, raw_unary, rpc_error
 from worldstream.cli.commands import spawn_camera
 from worldstream.client import Client
@@ -37,17 +36,6 @@ def encode(image: Image.Image, fmt: str, **options) -> bytes:
 
 JPEG = encode(Image.fromarray(RGB), "JPEG", quality=90)
 PNG = encode(Image.fromarray(RGB), "PNG")
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    """A PNG whose header declares width x height, with a few bytes of pixel data."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
 
 
 def jpeg_declaring(width: int, height: int) -> bytes:

@@ -1,12 +1,15 @@
-"""Golden tile vectors for the engine clients' tests: the WSQT vectors of tests/vectors, and the
-same splats written as WSRF by the server's own encoder."""
+"""Golden vectors for the engine clients' tests: the WSQT vectors of tests/vectors, the same
+splats written as WSRF by the server's own encoder, and the status bytes their cases embed."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import grpc
 import numpy as np
+from google.protobuf import any_pb2
+from google.rpc import error_details_pb2, status_pb2
 
 from worldstream.tiles import raw
 
@@ -41,3 +44,19 @@ def write_raw_vectors(out: Path) -> int:
         (out / f"{name}.json").write_text(json.dumps(doc))
         written += 1
     return written
+
+
+def not_found_status_hex() -> str:
+    """The grpc-status-details-bin of a WORLD_NOT_FOUND error, as Python protobuf writes it: the
+    bytes the C# and C++ status cases embed as hex."""
+    info = error_details_pb2.ErrorInfo(
+        reason="WORLD_NOT_FOUND", domain="worldstream", metadata={"world": "worlds/nope"}
+    )
+    detail = any_pb2.Any()
+    detail.Pack(info)
+    status = status_pb2.Status(
+        code=grpc.StatusCode.NOT_FOUND.value[0],
+        message="world worlds/nope does not exist",
+        details=[detail],
+    )
+    return status.SerializeToString().hex()

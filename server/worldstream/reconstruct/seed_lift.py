@@ -112,12 +112,12 @@ def _back_frame(frame: Frame, offset: float) -> Frame:
     def blocks(image: np.ndarray) -> np.ndarray:
         return image[: 2 * h, : 2 * w].reshape(h, 2, w, 2, *image.shape[2:])
 
-    depth = np.where(np.isfinite(frame.depth), frame.depth, 0.0).astype(np.float32)
-    farthest = blocks(depth).max(axis=(1, 3))
+    depth = blocks(np.where(np.isfinite(frame.depth), frame.depth, 0.0).astype(np.float32))
+    farthest = depth.max(axis=(1, 3))
     back = farthest * (1.0 + offset)
     # A pixel with unknown depth anywhere under a back pixel leaves that back pixel unknown.
-    back[(blocks(depth) <= 0).any(axis=(1, 3))] = 0.0
-    far_side = blocks(depth) >= (farthest * (1.0 - FAR_SIDE))[:, None, :, None]
+    back[(depth <= 0).any(axis=(1, 3))] = 0.0
+    far_side = depth >= (farthest * (1.0 - FAR_SIDE))[:, None, :, None]
     weights = far_side.astype(np.float32)[..., None]
     total = (blocks(frame.rgb.astype(np.float32)) * weights).sum(axis=(1, 3))
     rgb = np.round(total / weights.sum(axis=(1, 3))).astype(np.uint8)

@@ -44,12 +44,10 @@ class PayloadCache:
             return payload
 
     def get(self, key: Hashable, make: Callable[[], Sized]):
+        payload = self.peek(key)
+        if payload is not None:
+            return payload
         with self._lock:
-            payload = self._items.get(key)
-            if payload is not None:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return payload
             self.misses += 1
         payload = make()
         with self._lock:
