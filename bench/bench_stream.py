@@ -2,8 +2,8 @@
 on loopback, against `worldstream serve` running as its own process.
 
     .venv/bin/python bench/bench_stream.py [--clients 32] [--seconds 20] [--port 0]
-        [--processes 1] [--walk-seconds 2.5] [--cold-every 2] [--world grown|seed] [--out FILE]
-        [--native]
+        [--processes 1] [--walk-seconds 2.5] [--cold-every 2] [--join-seconds 0]
+        [--world grown|seed] [--out FILE] [--native]
 
 World: scikit-image's indoor garage photo ("Motorcycle"), created with the Python API in a
 temporary data directory (the default `classic` generator), then extended with nine views
@@ -18,10 +18,13 @@ connection per client. Each sends ExploreStart (glTF frame, QUANTIZED_V1 then RA
 no_generation, default budget and credits), then a ViewUpdate with velocity every 33 ms along
 its own walks (forward, turning in place, strafing; random start offsets and headings within the
 covered area), 2.5 s a walk on average; every other walk reconnects with an empty manifest, the
-others continue on the same stream. Tiles are reassembled only to be counted and acknowledged in
-full; removals are obeyed. `--native` runs the same clients written in C++ (bench/native, built
-with CMake into bench/native/build on first use) instead: they take almost no CPU from the server,
-which tells the clients' own queueing from the server's. One native process holds all clients.
+others continue on the same stream. The clients start together (all 32 streams open within one
+tick: a thundering herd, as when every client reconnects to a restarted server), or one after
+another over --join-seconds, as players join. Tiles are reassembled only to be counted and
+acknowledged in full; removals are obeyed. `--native` runs the same clients written in C++
+(bench/native, built with CMake into bench/native/build on first use) instead: they take almost
+no CPU from the server, which tells the clients' own queueing from the server's. One native
+process holds all clients.
 
 What is timed:
 - update -> first tile of a newly visible region: a view update whose frustum shows cells the
@@ -251,6 +254,7 @@ def plan_for(args, address: str, world: pb.World, info: WorldInfo, clients: list
         viewport=VIEWPORT,
         tile_size_m=info.tile_size_m,
         cells=info.cells.tolist(),
+        join_seconds=args.join_seconds,
     )
 
 
@@ -363,6 +367,9 @@ def report(args, info: WorldInfo, s: dict, rss: list[tuple[float, int]], extra: 
     errors = (
         len(s["errors"]) + sum(s["warnings"].values()) + len(extra["log"]) + bool(extra["stop"])
     )
+    joining = (
+        f"over {args.join_seconds:g} s" if args.join_seconds > 0 else "together (within 33 ms)"
+    )
     rows = [
         (
             "world",
@@ -373,7 +380,7 @@ def report(args, info: WorldInfo, s: dict, rss: list[tuple[float, int]], extra: 
         (
             "clients",
             f"{args.clients} in {args.processes} {'native' if args.native else 'Python'} "
-            f"process(es), {s['walks']} walks "
+            f"process(es), joining {joining}, {s['walks']} walks "
             f"({s['cold_walks']} cold), {s['views']:,} view updates, {wall:.1f} s",
             "",
         ),
@@ -468,6 +475,12 @@ def main() -> None:
     parser.add_argument("--walk-seconds", type=float, default=2.5, help="mean walk length")
     parser.add_argument(
         "--cold-every", type=int, default=2, help="every Nth walk reconnects with no manifest"
+    )
+    parser.add_argument(
+        "--join-seconds",
+        type=float,
+        default=0.0,
+        help="the clients start one after another over this long (0: all within one tick)",
     )
     parser.add_argument("--seed", type=int, default=0, help="of the clients' walks")
     parser.add_argument(

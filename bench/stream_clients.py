@@ -58,6 +58,7 @@ class Plan:
     viewport: list[int]  # width, height
     tile_size_m: float
     cells: list[list[int]]  # [M, 3] occupied cells (x, y, z)
+    join_seconds: float = 0.0  # the clients start over this long (0: within one tick)
 
 
 # -- poses -----------------------------------------------------------------------------------
@@ -522,8 +523,9 @@ def prepare(client: int, plan: Plan, cells: Cells) -> Prepared:
 async def run_client(prepared: Prepared, plan: Plan, cells: Cells, stats: Stats, t0: float):
     channel = grpc.aio.insecure_channel(plan.address, options=CHANNEL_OPTIONS)
     stub = pb_grpc.WorldStreamStub(channel)
-    # Spread the clients' send times over one tick rather than all at once.
-    t0 += prepared.client / plan.client_count * TICK_S
+    # Clients join over join_seconds; with none, their send times still spread over one tick
+    # rather than all landing at once.
+    t0 += prepared.client / plan.client_count * (plan.join_seconds or TICK_S)
     stream: Stream | None = None
     visible: set[int] = set()
     current, tick, applied, sequence = -1, 0, 0, 0

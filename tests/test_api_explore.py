@@ -360,6 +360,39 @@ def test_a_client_that_stops_acknowledging_stalls_only_itself(client, world):
         assert sent < sum(len(p) for _, p in payloads.values())  # it is still held back
 
 
+def test_clients_that_stop_reading_do_not_hold_up_the_others(shared_server, client, world):
+    camera = spawn_camera(world, 1280, 960)  # the finest levels: megabytes
+    start = rq.start_request(world.name, credit_bytes=64 * 2**20, encodings=RAW)
+    view = rq.view_request(camera, 0, EngineFrame.GLTF)
+    # More stuck streams than the server lets write at once, each on its own connection (a full
+    # connection window would otherwise hold up the healthy stream too). Without the
+    # bandwidth-delay probe the transport's window stays at 64 KiB, so a stream that is never
+    # read blocks the server's writes within its first turns.
+    options = [("grpc.use_local_subchannel_pool", 1), ("grpc.http2.bdp_probe", 0)]
+    channels = [grpc.insecure_channel(shared_server.address, options=options) for _ in range(3)]
+    calls, requests = [], []
+    try:
+        for channel in channels:
+            pending: queue.Queue = queue.Queue()
+            pending.put(start)
+            pending.put(view)
+            requests.append(pending)
+            # Started and never read: once the transport's window is full, the server's writes
+            # to it cannot finish.
+            calls.append(pb_grpc.WorldStreamStub(channel).Explore(iter(pending.get, None)))
+        time.sleep(1.0)
+        with client.explore(world.name, encodings=RAW) as healthy:
+            healthy.send_view(camera, 0)
+            _, payloads = drain_until_complete(healthy, 0, timeout=10)
+        assert sum(len(p) for _, p in payloads.values()) > 4 * 65_535  # more than a window
+    finally:
+        for pending, call in zip(requests, calls, strict=True):
+            pending.put(None)
+            call.cancel()
+        for channel in channels:
+            channel.close()
+
+
 def raw_explore(channel, start: pb.ExploreRequest, view: pb.ExploreRequest, sequence: int):
     """Explore through the generated stub alone, acking every tile chunk's data; the raw
     responses until the view is complete."""

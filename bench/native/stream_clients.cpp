@@ -268,6 +268,7 @@ struct Plan {
     std::string world;           // worlds/{world}
     std::vector<int> clients;    // ids of this process's clients
     int client_count = 0;        // clients in the whole benchmark (spreads their send times)
+    double join_seconds = 0.0;   // the clients start over this long (0: within one tick)
     double seconds = 0.0;
     double vertical_fov_degrees = 0.0;
     int width = 0, height = 0;
@@ -293,6 +294,7 @@ Plan read_plan(const std::string& path) {
     for (const Json& c : j["clients"].items) plan.clients.push_back(static_cast<int>(c.integer()));
     plan.client_count = static_cast<int>(j["client_count"].integer());
     plan.seconds = j["seconds"].number();
+    if (j.has("join_seconds")) plan.join_seconds = j["join_seconds"].number();
     plan.vertical_fov_degrees = j["vertical_fov_degrees"].number();
     plan.width = static_cast<int>(j["viewport"].items.at(0).integer());
     plan.height = static_cast<int>(j["viewport"].items.at(1).integer());
@@ -915,9 +917,11 @@ void Client::run() {
     args.SetInt("grpc.use_local_subchannel_pool", 1);
     channel = grpc::CreateCustomChannel(plan.address, grpc::InsecureChannelCredentials(), args);
     stub = pb::WorldStream::NewStub(channel);
-    // Spread the clients' send times over one tick rather than all at once.
+    // Clients join over join_seconds; with none, their send times still spread over one tick
+    // rather than all landing at once.
+    const double spread = plan.join_seconds > 0.0 ? plan.join_seconds : TICK_S;
     const double t0 =
-        stats.start + static_cast<double>(prepared.client) / plan.client_count * TICK_S;
+        stats.start + static_cast<double>(prepared.client) / plan.client_count * spread;
     std::vector<std::unique_ptr<Stream>> streams;  // every stream lives until the end
     std::vector<std::thread> closing;
     Stream* stream = nullptr;

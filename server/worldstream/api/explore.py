@@ -23,7 +23,7 @@ from worldstream.api import convert
 from worldstream.api.config import ServerConfig
 from worldstream.api.errors import abort
 from worldstream.api.ratelimit import RateLimiter
-from worldstream.api.send_gate import SendGate
+from worldstream.api.send_gate import Priority, SendGate
 from worldstream.api.tile_messages import TileMessages, packed
 from worldstream.api.wire import TileWire
 from worldstream.errors import InvalidArgument, WorldStreamError
@@ -44,8 +44,14 @@ RECENT_POSES = 4
 # of the event loop run: a camera update waits at most this long behind the stream's own
 # sending, and 32 streams' turns stay short.
 TURN_BYTES = 256 * 1024
-# Streams sending bulk tiles (refinements, prefetch) at once; urgent tiles never wait (send_gate).
-BULK_SLOTS = 2
+# The first turn after a view shows cells the client lacks: one small message, so that every
+# stream's first new tile goes out before any stream's bulk.
+FIRST_TURN_BYTES = 32 * 1024
+# Streams writing at once (send_gate.py).
+SEND_SLOTS = 2
+# A turn that has not finished writing after this long (its client reads slowly, or not at all)
+# gives its slot to the next stream and finishes without it.
+SLOT_HOLD_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ class Shared:
     run_io: Callable[..., Awaitable]
     jobs: GenerationJobs
     payloads: PayloadCache
-    gate: SendGate = field(default_factory=lambda: SendGate(BULK_SLOTS))
+    gate: SendGate = field(default_factory=lambda: SendGate(SEND_SLOTS))
 
 
 @dataclass(frozen=True)
@@ -209,7 +215,9 @@ class _Stream:
         self.plan_settings = PlanSettings()
         self.view_rate = RateLimiter(shared.config.max_view_updates_per_s)
         self.wake_pending = False
-        self.slot: asyncio.Future | None = None  # a request for a bulk-sending slot
+        self.slot: asyncio.Future | None = None  # a request for a sending slot
+        self.slot_priority = Priority.BULK
+        self.answered = -1  # the latest view whose first urgent tile has been sent
 
     async def _write(self, response: pb.ExploreResponse) -> None:
         await self.context.write(response)
@@ -290,20 +298,37 @@ class _Stream:
                 if not await self._apply(await self.queue.get(), loop):
                     return
                 continue
-            if send.urgent:
-                await self._send_many(send, urgent=True)
-                continue
+            priority = self._priority(send)
+            if self.slot is not None and not self.slot.done() and priority < self.slot_priority:
+                self._drop_slot()  # ask again, ahead of less pressing streams
             if self.slot is None:
-                self.slot = self.shared.gate.request()
+                self.slot, self.slot_priority = self.shared.gate.request(priority), priority
             if not self.slot.done():
-                # Wait for a bulk slot or for the client, whichever comes first.
+                # Wait for a slot or for the client, whichever comes first.
                 if not await self._wait_for_slot(loop):
                     return
                 continue
-            try:
-                await self._send_many(send, urgent=False)
-            finally:
-                self._drop_slot()
+            await self._turn(send, priority)
+
+    def _priority(self, send: Send) -> Priority:
+        if not send.urgent:
+            return Priority.BULK
+        return Priority.FIRST if self.answered < self.session.sequence else Priority.URGENT
+
+    async def _turn(self, send: Send, priority: Priority) -> None:
+        """One turn of sending with a slot held: the slot goes back when the turn is written,
+        or after SLOT_HOLD_S if the client is slow to read, so it cannot hold up the others."""
+        if priority == Priority.FIRST:
+            self.answered = self.session.sequence
+        turn = asyncio.ensure_future(self._send_many(send, priority))
+        try:
+            await asyncio.wait({turn}, timeout=SLOT_HOLD_S)
+        except BaseException:
+            turn.cancel()
+            raise
+        finally:
+            self._drop_slot()
+        await turn
 
     def _drop_slot(self) -> None:
         if self.slot is not None:
@@ -524,12 +549,14 @@ class _Stream:
             removal = pb.TileRemoval(key=convert.tile_key_to_proto(key), reason=reason)
             await self._write(pb.ExploreResponse(tile_removal=removal))
 
-    async def _send_many(self, first: Send, urgent: bool) -> None:
-        """Send `first` and what the session picks after it, up to about TURN_BYTES, as few
-        messages as the protocol allows: small whole tiles share a TileBatch, removals and
-        colliders keep their place in the order."""
+    async def _send_many(self, first: Send, priority: Priority) -> None:
+        """Send `first` and what the session picks after it, up to about TURN_BYTES (an urgent
+        turn: only urgent tiles), as few messages as the protocol allows: small whole tiles
+        share a TileBatch, removals and colliders keep their place in the order."""
         session, payloads = self.session, self.shared.payloads
-        budget = min(TURN_BYTES, self.shared.config.tile_chunk_bytes)
+        urgent = priority != Priority.BULK
+        turn_bytes = FIRST_TURN_BYTES if priority == Priority.FIRST else TURN_BYTES
+        budget = min(turn_bytes, self.shared.config.tile_chunk_bytes)
         picked: list[tuple[Send, tuple, TileWire | None, int]] = []
         estimated = 0
         send: Send | None = first

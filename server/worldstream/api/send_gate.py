@@ -1,17 +1,33 @@
-"""Which Explore streams may send bulk tiles now.
+"""Which Explore streams may send now, and in what order.
 
-A moving camera waits for the first tiles of cells it has just turned towards; a client that
-has just connected wants hundreds of tiles of refinements. On one event loop, streams take turns
-in arrival order, so one urgent tile would wait behind every other stream's bulk turn. The gate
-lets at most `slots` streams send bulk (refinements, prefetch) at a time, in the order they
-asked; urgent sends never wait for it. Slots are handed from one stream to the next directly,
-so a release wakes one waiter, not all of them.
+On one event loop every stream that writes at once makes each turn of the loop longer, and the
+loop's turns pace everything else: reading camera updates, and accepting new streams (gRPC's
+asyncio server accepts one call per turn). With 32 clients connecting together, unbounded
+writers stretched a turn to ~10 ms, so the 32nd stream was entered 330 ms after it arrived.
+
+The gate lets at most `slots` streams write at a time and hands the slots out by priority, then
+in the order asked:
+
+- FIRST: the first message after a view shows cells the client lacks (one small message: what a
+  moving camera waits for);
+- URGENT: the rest of the cells the view shows that the client lacks;
+- BULK: refinements and prefetch.
+
+A slot is handed from one stream to the next directly, so a release wakes one waiter, not all.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
+import heapq
+import itertools
+from enum import IntEnum
+
+
+class Priority(IntEnum):
+    FIRST = 0
+    URGENT = 1
+    BULK = 2
 
 
 class SendGate:
@@ -19,23 +35,24 @@ class SendGate:
         if slots < 1:
             raise ValueError(f"slots must be >= 1, got {slots}")
         self.free = slots
-        self._waiters: collections.deque[asyncio.Future] = collections.deque()
+        self._waiters: list[tuple[int, int, asyncio.Future]] = []  # heap: priority, then order
+        self._order = itertools.count()
 
-    def request(self) -> asyncio.Future:
-        """A future that resolves when the caller holds a slot (at once when one is free);
-        give the slot back with `release`, or `withdraw` the request."""
+    def request(self, priority: Priority = Priority.BULK) -> asyncio.Future:
+        """A future that resolves when the caller holds a slot (at once when one is free and
+        nobody waits); give the slot back with `release`, or `withdraw` the request."""
         future = asyncio.get_running_loop().create_future()
-        if self.free > 0 and not self._waiters:
+        if self.free > 0 and not self.waiting:
             self.free -= 1
             future.set_result(True)
         else:
-            self._waiters.append(future)
+            heapq.heappush(self._waiters, (int(priority), next(self._order), future))
         return future
 
     def release(self) -> None:
-        """Give a held slot back: straight to the first stream still waiting, if any."""
+        """Give a held slot back: straight to the most pressing stream still waiting, if any."""
         while self._waiters:
-            waiter = self._waiters.popleft()
+            _, _, waiter = heapq.heappop(self._waiters)
             if not waiter.done():
                 waiter.set_result(True)
                 return
@@ -50,4 +67,4 @@ class SendGate:
 
     @property
     def waiting(self) -> int:
-        return sum(not w.done() for w in self._waiters)
+        return sum(not w.done() for _, _, w in self._waiters)
