@@ -574,7 +574,7 @@ class _Stream:
                 break
             send = session.next_send()
             if urgent and send is not None and not send.urgent:
-                break  # the rest waits for a bulk slot
+                break  # the rest waits for a turn at bulk priority
         missing = [(s, k) for s, k, wire, _ in picked if wire is None]
         if missing:
             made = await self.shared.run_io(self._encode_all, missing)
