@@ -1,5 +1,5 @@
 """The Explore stream: read the client's start, views and acks; send tiles as its view needs them;
-ask for generation where the view ahead is not covered yet.
+ask for generation where the view ahead is not covered yet (`explore_generation.py`).
 
 One reader task moves requests into a queue, which also receives the stream's own events
 (generation progress, the world growing, a finished coverage plan); the handler alternates
@@ -11,8 +11,6 @@ ends the stream.
 from __future__ import annotations
 
 import asyncio
-import collections
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -22,6 +20,8 @@ import numpy as np
 from worldstream.api import convert
 from worldstream.api.config import ServerConfig
 from worldstream.api.errors import abort
+from worldstream.api.explore_generation import GenerationFollower, JobEvent, PlanDone, Say
+from worldstream.api.explore_start import chosen_encoding, session_limits, warning
 from worldstream.api.ratelimit import RateLimiter
 from worldstream.api.send_gate import Priority, SendGate
 from worldstream.api.tile_messages import TileMessages, packed
@@ -32,14 +32,11 @@ from worldstream.session.explore import ExploreSession, Send, SessionLimits
 from worldstream.tiles.encode import Encoding
 from worldstream.tiles.payloads import PayloadCache
 from worldstream.v1 import worldstream_pb2 as pb
-from worldstream.world.jobs import GenerationJobs, Job
-from worldstream.world.planning import PlanSettings, TimedPose, plan, region_of
+from worldstream.world.jobs import GenerationJobs
 from worldstream.world.worlds import LoadedWorld, Worlds
 
 _EOF = object()
 _WAKE = object()  # a deferred view may be applied now
-_WRITES = (Encoding.QUANTIZED_V1, Encoding.RAW_F32)  # what this server writes, preferred first
-RECENT_POSES = 4
 # Payload bytes one stream sends before it looks at its queue again and lets the other streams
 # of the event loop run: a camera update waits at most this long behind the stream's own
 # sending, and 32 streams' turns stay short.
@@ -67,11 +64,6 @@ class Shared:
 
 
 @dataclass(frozen=True)
-class _JobEvent:
-    job: Job
-
-
-@dataclass(frozen=True)
 class _WorldEvent:
     loaded: LoadedWorld
 
@@ -80,61 +72,6 @@ class _WorldEvent:
 class _CollidersEvent:
     version: int  # of the world they were built for
     colliders: dict
-
-
-@dataclass(frozen=True)
-class _Say:
-    response: pb.ExploreResponse
-
-
-@dataclass(frozen=True)
-class _PlanDone:
-    sequence: int
-    jobs: list[Job]
-    blocking: list[int]  # ids of the jobs the planned view itself waits for
-
-
-def _warning(reason: str, message: str, **metadata: object) -> pb.ExploreResponse:
-    meta = {k: str(v) for k, v in metadata.items()}
-    return pb.ExploreResponse(
-        warning=pb.StreamWarning(reason=reason, message=message, metadata=meta)
-    )
-
-
-def _limits(start: pb.ExploreStart, cfg: ServerConfig) -> SessionLimits:
-    if start.splat_budget < 0 or start.splat_budget > cfg.max_splat_budget:
-        raise InvalidArgument(
-            "INVALID_SPLAT_BUDGET",
-            f"splat_budget must be in [0, {cfg.max_splat_budget}], got {start.splat_budget}",
-        )
-    if start.credit_bytes < 0 or start.credit_bytes > cfg.max_credit_bytes:
-        raise InvalidArgument(
-            "INVALID_CREDIT_BYTES",
-            f"credit_bytes must be in [0, {cfg.max_credit_bytes}], got {start.credit_bytes}",
-        )
-    if len(start.held_tiles) > cfg.max_held_tiles:
-        raise InvalidArgument(
-            "MANIFEST_TOO_LARGE",
-            f"held_tiles has {len(start.held_tiles)} entries; the limit is {cfg.max_held_tiles}",
-        )
-    return SessionLimits(
-        start.splat_budget or cfg.default_splat_budget,
-        start.credit_bytes or cfg.default_credit_bytes,
-        cfg.max_sse_px,
-    )
-
-
-def _encoding(start: pb.ExploreStart) -> Encoding:
-    """The first encoding in the client's list that this server writes."""
-    asked = list(start.encodings) or [pb.TILE_ENCODING_RAW_F32]
-    for number in asked:
-        for encoding in _WRITES:
-            if encoding.value == number:
-                return encoding
-    raise InvalidArgument(
-        "NO_SUPPORTED_ENCODING",
-        "the client accepts no encoding this server writes (QUANTIZED_V1, RAW_F32)",
-    )
 
 
 @dataclass(frozen=True)
@@ -168,8 +105,8 @@ async def explore(shared: Shared, context: grpc.aio.ServicerContext) -> None:
         start = first.start
         world_id = convert.world_id_from_name(start.world, "start.world")
         frame = convert.engine_frame(start.engine_frame, "start.engine_frame")
-        limits = _limits(start, config)
-        encoding = _encoding(start)
+        limits = session_limits(start, config)
+        encoding = chosen_encoding(start)
         manifest = {convert.tile_key(h.key): h.version for h in start.held_tiles}
         loaded = await shared.run_io(shared.worlds.load, world_id)
         # Built on first use for the world (seconds), then read from its cache.
@@ -204,15 +141,8 @@ class _Stream:
             shared.config.tile_chunk_bytes,
         )
         self.queue: asyncio.Queue = asyncio.Queue()
-        self.generate: bool = generate
-        self.poses: collections.deque[TimedPose] = collections.deque(maxlen=RECENT_POSES)
-        self.waiting: dict[int, Job] = {}  # generation jobs this stream listens to
-        self.seen_jobs: set[int] = set()
+        self.generation = GenerationFollower(generate, shared.jobs, shared.run_io, self.queue)
         self.latest_view = None
-        self.blocking: set[int] = set()  # ...of which the current view waits for
-        self.planning = False  # a coverage plan is running
-        self.planned = -1  # the view sequence the last plan was for
-        self.plan_settings = PlanSettings()
         self.view_rate = RateLimiter(shared.config.max_view_updates_per_s)
         self.wake_pending = False
         self.slot: asyncio.Future | None = None  # a request for a sending slot
@@ -269,16 +199,16 @@ class _Stream:
             if not self._commit_view(loop) and self.view_rate.should_warn():
                 limit = self.shared.config.max_view_updates_per_s
                 await self._write(
-                    _warning(
+                    warning(
                         "VIEW_RATE_LIMITED",
                         f"views arrive faster than {limit:g} a second; the latest is applied "
                         "when the rate allows",
                         limit=f"{limit:g}",
                     )
                 )
-            if self.generate and not self.planning and self.planned < session.sequence:
-                self._start_plan(loop)
-            status = session.status_if_changed() if self._planned_current() else None
+            self.generation.maybe_plan(session.sequence, self.loaded)
+            current = self.generation.is_current(session.sequence)
+            status = session.status_if_changed() if current else None
             if status is not None:
                 await self._write(
                     pb.ExploreResponse(
@@ -356,16 +286,10 @@ class _Stream:
             return False
         camera, sequence, velocity = self.latest_view
         self.latest_view = None
-        self.poses.append(TimedPose(time.monotonic(), camera))
-        self.blocking.clear()
+        self.generation.on_view(camera)
         self.session.set_view(camera, sequence, velocity)
         self.session.pending_generation = 0
         return True
-
-    def _planned_current(self) -> bool:
-        # Without generation there is nothing to plan; with it, a view is not reported before
-        # its coverage is known, so "complete" never precedes the job that would fill it.
-        return not self.generate or self.planned >= self.session.sequence
 
     async def _apply(self, item, loop) -> bool:
         """Apply one queued item; False when the client has closed its side."""
@@ -377,13 +301,18 @@ class _Stream:
         if isinstance(item, _Broken):
             await abort(self.context, item.error)
             return False
-        if isinstance(item, _JobEvent):
-            await self._on_job(item.job)
+        if isinstance(item, JobEvent):
+            said = self.generation.on_job(item.job, self.session.sequence)
+            self.session.pending_generation = self.generation.pending
+            for response in said:
+                await self._write(response)
         elif isinstance(item, _WorldEvent):
             await self._on_world(item.loaded)
-        elif isinstance(item, _PlanDone):
-            self._on_plan(item, loop)
-        elif isinstance(item, _Say):
+        elif isinstance(item, PlanDone):
+            self.generation.on_plan(item, self.session.sequence)
+            # The session reports a change of pending_generation as a new status by itself.
+            self.session.pending_generation = self.generation.pending
+        elif isinstance(item, Say):
             await self._write(item.response)
         elif isinstance(item, _CollidersEvent):
             await self._on_colliders(item)
@@ -402,7 +331,7 @@ class _Stream:
             try:
                 camera = convert.view_to_camera(view, self.frame)
             except InvalidArgument as exc:
-                return _warning(exc.reason, exc.message, sequence=view.sequence)
+                return warning(exc.reason, exc.message, sequence=view.sequence)
             velocity = points_from_engine(
                 np.array([view.velocity.x, view.velocity.y, view.velocity.z]), self.frame
             )
@@ -413,98 +342,15 @@ class _Stream:
             self.latest_view = (camera, view.sequence, velocity)
         elif kind == "ack":
             if not session.on_ack(request.ack.bytes):
-                return _warning(
+                return warning(
                     "ACK_EXCEEDS_SENT",
                     f"ack of {request.ack.bytes} bytes exceeds the bytes in flight; clamped",
                 )
         elif kind == "start":
-            return _warning("DUPLICATE_START", "the stream has started; a second start is ignored")
+            return warning("DUPLICATE_START", "the stream has started; a second start is ignored")
         else:
-            return _warning("EMPTY_REQUEST", "an Explore request with no content was ignored")
+            return warning("EMPTY_REQUEST", "an Explore request with no content was ignored")
         return None
-
-    # -- generation on demand ----------------------------------------------------------------
-
-    def _start_plan(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Check, off the event loop, whether the view and the views ahead are covered, and ask
-        for generation where they are not. One plan at a time, always for the latest view."""
-        self.planning = True
-        sequence = self.session.sequence
-        poses = list(self.poses)
-        memory = self.loaded.memory
-        world_id = self.loaded.record.id
-        jobs = self.shared.jobs
-        settings = self.plan_settings
-
-        def work() -> _PlanDone:
-            proposals = plan(poses, lambda camera: 1.0 - memory.coverage(camera), settings)
-            here = region_of(poses[-1].camera, settings)
-            started, blocking = [], []
-            for proposal in proposals:
-                job, _ = jobs.submit(world_id, proposal.region, [proposal.camera])
-                started.append(job)
-                if proposal.region == here:
-                    blocking.append(job.id)
-            return _PlanDone(sequence, started, blocking)
-
-        async def run() -> None:
-            try:
-                done = await self.shared.run_io(work)
-            except WorldStreamError as exc:  # e.g. GENERATION_QUEUE_FULL: said as it is
-                await self.queue.put(_Say(_warning(exc.reason, exc.message)))
-                done = _PlanDone(sequence, [], [])
-            except Exception as exc:  # a plan that fails must not end the stream
-                warning = _warning("PLAN_FAILED", f"camera planning failed: {exc}")
-                await self.queue.put(_Say(warning))
-                done = _PlanDone(sequence, [], [])
-            await self.queue.put(done)
-
-        loop.create_task(run())
-
-    def _on_plan(self, done: _PlanDone, loop: asyncio.AbstractEventLoop) -> None:
-        self.planning = False
-        self.planned = max(self.planned, done.sequence)
-        for job in done.jobs:
-            if job.id in self.seen_jobs:
-                continue
-            # A job that ended before this stream listened is still heard once (listen calls at
-            # once): its end, or its failure, is news to this client.
-            self.seen_jobs.add(job.id)
-            self.waiting[job.id] = job
-            job.listen(lambda j: loop.call_soon_threadsafe(self.queue.put_nowait, _JobEvent(j)))
-        if done.sequence == self.session.sequence:
-            # A job that has ended still blocks until this stream has handled its end, so the
-            # client hears of it (a failure warning) before the view is called complete.
-            self.blocking = {i for i in done.blocking if i in self.waiting}
-            self._update_pending_generation()
-
-    def _update_pending_generation(self) -> None:
-        # The session reports a change of pending_generation as a new status by itself.
-        self.session.pending_generation = len(self.blocking)
-
-    async def _on_job(self, job: Job) -> None:
-        if job.id not in self.waiting:
-            return
-        ended = job.done.is_set()
-        progress = pb.Progress(stage=job.state, fraction=job.fraction, message=job.message)
-        await self._write(
-            pb.ExploreResponse(generation=pb.GenerationProgress(job=str(job.id), progress=progress))
-        )
-        if not ended:
-            return
-        del self.waiting[job.id]
-        self.blocking.discard(job.id)
-        if job.state == "failed":
-            await self._write(
-                _warning(
-                    "GENERATION_FAILED",
-                    f"generating views for region {job.region} failed: {job.error}",
-                    job=job.id,
-                )
-            )
-        self._update_pending_generation()
-        # The world may now cover the view: plan it again.
-        self.planned = min(self.planned, self.session.sequence - 1)
 
     async def _on_world(self, grown: LoadedWorld) -> None:
         if grown.version <= self.loaded.version:
@@ -512,7 +358,7 @@ class _Stream:
         self.loaded = grown
         gone = self.session.set_cells(grown.cells)
         await self._remove(gone, pb.TILE_REMOVAL_REASON_DELETED)
-        self.planned = min(self.planned, self.session.sequence - 1)
+        self.generation.replan(self.session.sequence)
         if self.want_colliders:
             self._start_colliders(grown)
 
@@ -524,8 +370,8 @@ class _Stream:
             try:
                 colliders = await self.shared.run_io(self.shared.worlds.colliders, grown)
             except Exception as exc:  # a collider problem must not end the stream
-                warning = _warning("COLLIDERS_FAILED", f"building colliders failed: {exc}")
-                await self.queue.put(_Say(warning))
+                said = warning("COLLIDERS_FAILED", f"building colliders failed: {exc}")
+                await self.queue.put(Say(said))
                 return
             await self.queue.put(_CollidersEvent(grown.version, colliders))
 
