@@ -6,6 +6,7 @@ normalised input + b, so the expected output is computed independently in numpy.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from worldstream.generate.depth.onnx import (  # noqa: E402
     IMAGENET_MEAN,
     IMAGENET_STD,
     OnnxDepth,
+    shared_model,
 )
 
 DYNAMIC = (1, 3, "height", "width")
@@ -365,6 +367,25 @@ def test_the_model_is_read_once_and_each_estimate_reuses_the_session(tmp_path):
     first = estimator.estimate(rgb, camera_for(rgb))
     second = estimator.estimate(rgb, camera_for(rgb))
     np.testing.assert_array_equal(first.depth, second.depth)
+
+
+def test_generators_share_one_loaded_model_until_the_file_changes(tmp_path):
+    from worldstream.generate.base import GeneratorOptions
+    from worldstream.generate.classic import ClassicGenerator
+
+    path = build_model(tmp_path / "model.onnx", a=0.3, b=1.0)
+    options = GeneratorOptions(depth_model=str(path))
+    # Two generators, as two world creations or generation jobs make them: one model.
+    first = ClassicGenerator(options=options).estimator
+    assert ClassicGenerator(options=options).estimator is first
+    assert shared_model(path) is first
+    assert shared_model(path, kind="metric") is not first  # another reading of the file
+    # A replaced file is read again, and says what it now holds.
+    build_model(path, a=0.6, b=1.0, kind="metric")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    replaced = ClassicGenerator(options=options).estimator
+    assert replaced is not first and replaced.kind == "metric"
 
 
 def test_the_coffee_photo_gets_finite_positive_depth_of_its_own_size(tmp_path):

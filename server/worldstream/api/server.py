@@ -56,9 +56,10 @@ def check_depth_model(config: ServerConfig) -> None:
     """
     if not config.depth_model:
         return
-    from worldstream.generate.depth.onnx import OnnxDepth
+    from worldstream.generate.depth.onnx import shared_model
 
-    model = OnnxDepth(config.depth_model, kind=config.depth_kind)  # type: ignore[arg-type]
+    # Loaded into the shared cache: the first world's generator finds it there.
+    model = shared_model(config.depth_model, kind=config.depth_kind)  # type: ignore[arg-type]
     log.info(
         "depth model %s: %s output (from %s), on %s",
         model.path,

@@ -57,9 +57,9 @@ class ClassicSettings:
 
 def default_estimator(options: GeneratorOptions) -> DepthEstimator:
     if options.depth_model:
-        from worldstream.generate.depth.onnx import OnnxDepth
+        from worldstream.generate.depth.onnx import shared_model
 
-        return OnnxDepth(options.depth_model, kind=options.depth_kind)  # type: ignore[arg-type]
+        return shared_model(options.depth_model, kind=options.depth_kind)  # type: ignore[arg-type]
     from worldstream.generate.layout import LayoutDepth
 
     return LayoutDepth()

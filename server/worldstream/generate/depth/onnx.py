@@ -24,13 +24,17 @@ Method, per photo:
    discontinuities; capped pixels get CLAMPED_CONFIDENCE, unknown ones 0.
 
 The file is read and the session built once, in the constructor; `estimate` reuses the session
-(onnxruntime sessions are safe to run from several threads). onnxruntime is imported there too,
+(onnxruntime sessions are safe to run from several threads). `shared_model` keeps one loaded
+model per file (until the file changes), so the generators of every world creation and
+generation job share it instead of reading it again. onnxruntime is imported there too,
 so this module imports without it and the error names what is missing.
 """
 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -351,3 +355,31 @@ class OnnxDepth:
             confidence=confidence,
             notes=notes,
         )
+
+
+# A depth model is tens to hundreds of megabytes and seconds to load; a server with one configured
+# model keeps it, and a few more in case several are in use.
+SHARED_MODELS = 4
+_shared: OrderedDict[tuple, OnnxDepth] = OrderedDict()
+_shared_lock = threading.Lock()
+
+
+def shared_model(path: str | Path, kind: KindOption = "auto") -> OnnxDepth:
+    """The model at `path`, loaded once and shared while the file stays the same (its size and
+    modification time); a replaced file is loaded again. Errors are the constructor's."""
+    path = Path(path)
+    try:
+        stat = path.resolve().stat()
+    except OSError:
+        return OnnxDepth(path, kind=kind)  # says precisely what is wrong with the path
+    key = (str(path.resolve()), kind, stat.st_size, stat.st_mtime_ns)
+    # Held while loading, so that two jobs starting together load the model once.
+    with _shared_lock:
+        model = _shared.get(key)
+        if model is None:
+            model = OnnxDepth(path, kind=kind)
+            _shared[key] = model
+            while len(_shared) > SHARED_MODELS:
+                _shared.popitem(last=False)
+        _shared.move_to_end(key)
+        return model
