@@ -68,6 +68,16 @@ class ServerConfig:
     """Threads for loading, encoding and exporting."""
     grace_seconds: float = 5.0
     """How long shutdown waits for calls in flight."""
+    keepalive_s: float = 60.0
+    """How often the server pings a connection whose peer has sent nothing meanwhile. A client
+    that vanished without closing its connection (a laptop gone to sleep, a network gone) does
+    not answer, and its streams end after `keepalive_timeout_s` more, freeing their sessions;
+    without the ping they would stay open until the operating system gives up (hours)."""
+    keepalive_timeout_s: float = 20.0
+    """How long a ping may go unanswered before the connection is closed."""
+    min_client_ping_interval_s: float = 10.0
+    """Clients may ping this often (to find a server that vanished) without being refused; the
+    Python and Unreal clients ping every 30 s."""
     depth_model: str = ""
     """ONNX monocular depth model for the classic generator; "" = its weight-free layout prior.
     Loaded once when the server starts, so a bad file stops the start (docs/depth-models.md)."""
@@ -110,6 +120,9 @@ class ServerConfig:
             "max_creations_per_tenant",
             "max_generation_jobs",
             "max_view_updates_per_s",
+            "keepalive_s",
+            "keepalive_timeout_s",
+            "min_client_ping_interval_s",
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")

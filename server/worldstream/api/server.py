@@ -47,6 +47,26 @@ async def create_server(config: ServerConfig) -> tuple[grpc.aio.Server, int]:
     return running.server, running.port
 
 
+def keepalive_options(config: ServerConfig) -> list[tuple[str, int]]:
+    """gRPC channel arguments for the server's keepalive (ServerConfig.keepalive_s)."""
+    return [
+        ("grpc.keepalive_time_ms", round(config.keepalive_s * 1000)),
+        ("grpc.keepalive_timeout_ms", round(config.keepalive_timeout_s * 1000)),
+        # Recent gRPC also times every ping out on its own (a minute by default).
+        ("grpc.http2.ping_timeout_ms", round(config.keepalive_timeout_s * 1000)),
+        # gRPC stops pinging after two pings with no data between them by default: an idle
+        # stream (a camera standing still) would then never be checked again.
+        ("grpc.http2.max_pings_without_data", 0),
+        # Clients' own keepalive pings, at most this often, also while they have no call open;
+        # more often is "too many pings" and closes their connection.
+        ("grpc.keepalive_permit_without_calls", 1),
+        (
+            "grpc.http2.min_recv_ping_interval_without_data_ms",
+            round(config.min_client_ping_interval_s * 1000),
+        ),
+    ]
+
+
 def check_depth_model(config: ServerConfig) -> None:
     """Load the configured depth model once, so a missing or broken file stops the start.
 
@@ -147,6 +167,7 @@ async def _start(
             ("grpc.max_receive_message_length", config.max_receive_message_bytes),
             ("grpc.max_send_message_length", config.max_send_message_bytes),
             ("grpc.so_reuseport", 0),
+            *keepalive_options(config),
         ],
     )
     servicer = WorldStreamServicer(worlds, config)

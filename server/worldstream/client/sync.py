@@ -19,7 +19,16 @@ from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
 
 # Photos travel inline in CreateWorld; the server accepts up to 32 MiB requests.
-CHANNEL_OPTIONS = [("grpc.max_send_message_length", 32 * 1024 * 1024)]
+CHANNEL_OPTIONS = [
+    ("grpc.max_send_message_length", 32 * 1024 * 1024),
+    # Ping the server every 30 s while nothing arrives, so that a server gone silent (a dropped
+    # network) fails the call with UNAVAILABLE within 10 s more instead of leaving it waiting;
+    # the server accepts pings every 10 s or more (ServerConfig.min_client_ping_interval_s).
+    ("grpc.keepalive_time_ms", 30_000),
+    ("grpc.keepalive_timeout_ms", 10_000),
+    ("grpc.http2.ping_timeout_ms", 10_000),
+    ("grpc.http2.max_pings_without_data", 0),
+]
 _CLOSE = object()
 
 

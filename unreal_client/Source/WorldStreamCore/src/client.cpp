@@ -110,6 +110,18 @@ Expected<std::unique_ptr<Client>, Error> Client::create(ClientOptions options) {
         arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::min(max_ms, 1000));
         arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::min(max_ms, 1000));
     }
+    if (options.keepalive_seconds > 0) {
+        const auto ms = [](double seconds) {
+            return static_cast<int>(std::min(seconds, 86400.0) * 1000);
+        };
+        arguments.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, ms(options.keepalive_seconds));
+        arguments.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(options.keepalive_timeout_seconds));
+        // Newer gRPC also times each ping out on its own (a minute by default); older gRPC, as
+        // Debian's, has no such setting and ignores the name.
+        arguments.SetInt("grpc.http2.ping_timeout_ms", ms(options.keepalive_timeout_seconds));
+        // Pinging goes on while a stream is idle (a camera standing still), not twice only.
+        arguments.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+    }
     connection->channel = grpc::CreateCustomChannel(options.endpoint, credentials, arguments);
     connection->stub = pb::WorldStream::NewStub(connection->channel);
     connection->options = std::move(options);

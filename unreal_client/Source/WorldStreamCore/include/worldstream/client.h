@@ -46,6 +46,13 @@ struct ClientOptions {
     // Longest wait of the channel between connection attempts after a failure (gRPC's own
     // default is 120 s, too long for a game waiting for its server to come back).
     double max_reconnect_backoff_seconds = 5;
+    // How often the channel pings the server while nothing arrives, so that a server gone
+    // silent (a dropped network) ends the stream with UNAVAILABLE and the client reconnects,
+    // instead of waiting on a dead connection; 0 turns it off. The server accepts pings every
+    // 10 s or more (ServerConfig.min_client_ping_interval_s).
+    double keepalive_seconds = 30;
+    // How long a ping may go unanswered before the connection counts as lost.
+    double keepalive_timeout_seconds = 10;
 };
 
 struct CreateWorldOptions {
