@@ -21,7 +21,16 @@ namespace WorldStream.Transport
         public WorldStreamConnection(string address)
         {
             if (string.IsNullOrEmpty(address)) throw new ArgumentException("a server address such as http://127.0.0.1:50051", nameof(address));
-            var handler = new YetAnotherHttpHandler { Http2Only = true };
+            var handler = new YetAnotherHttpHandler
+            {
+                Http2Only = true,
+                // Ping the server every 30 s while nothing arrives, so that a server gone silent
+                // (a dropped network) fails the stream within 10 s more and the client reconnects;
+                // the server accepts pings every 10 s or more (docs/limits.md).
+                Http2KeepAliveInterval = TimeSpan.FromSeconds(30),
+                Http2KeepAliveTimeout = TimeSpan.FromSeconds(10),
+                Http2KeepAliveWhileIdle = true,
+            };
             // The server never sends a message above gRPC's default 4 MiB receive limit.
             channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
             {
