@@ -77,7 +77,7 @@ class ServerConfig:
     """How long a ping may go unanswered before the connection is closed."""
     min_client_ping_interval_s: float = 10.0
     """Clients may ping this often (to find a server that vanished) without being refused; the
-    Python and Unreal clients ping every 30 s."""
+    Python, Unreal and Unity clients ping every 30 s."""
     depth_model: str = ""
     """ONNX monocular depth model for the classic generator; "" = its weight-free layout prior.
     Loaded once when the server starts, so a bad file stops the start (docs/depth-models.md)."""

@@ -288,8 +288,12 @@ class _Stream:
         self.latest_view = None
         self.generation.on_view(camera)
         self.session.set_view(camera, sequence, velocity)
-        self.session.pending_generation = 0
+        self._sync_pending_generation()
         return True
+
+    def _sync_pending_generation(self) -> None:
+        # The session reports a change of pending_generation as a new status by itself.
+        self.session.pending_generation = self.generation.pending
 
     async def _apply(self, item, loop) -> bool:
         """Apply one queued item; False when the client has closed its side."""
@@ -303,15 +307,14 @@ class _Stream:
             return False
         if isinstance(item, JobEvent):
             said = self.generation.on_job(item.job, self.session.sequence)
-            self.session.pending_generation = self.generation.pending
+            self._sync_pending_generation()
             for response in said:
                 await self._write(response)
         elif isinstance(item, _WorldEvent):
             await self._on_world(item.loaded)
         elif isinstance(item, PlanDone):
             self.generation.on_plan(item, self.session.sequence)
-            # The session reports a change of pending_generation as a new status by itself.
-            self.session.pending_generation = self.generation.pending
+            self._sync_pending_generation()
         elif isinstance(item, Say):
             await self._write(item.response)
         elif isinstance(item, _CollidersEvent):

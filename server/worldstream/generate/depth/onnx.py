@@ -369,10 +369,11 @@ def shared_model(path: str | Path, kind: KindOption = "auto") -> OnnxDepth:
     modification time); a replaced file is loaded again. Errors are the constructor's."""
     path = Path(path)
     try:
-        stat = path.resolve().stat()
+        resolved = path.resolve()
+        stat = resolved.stat()
     except OSError:
         return OnnxDepth(path, kind=kind)  # says precisely what is wrong with the path
-    key = (str(path.resolve()), kind, stat.st_size, stat.st_mtime_ns)
+    key = (str(resolved), kind, stat.st_size, stat.st_mtime_ns)
     # Held while loading, so that two jobs starting together load the model once.
     with _shared_lock:
         model = _shared.get(key)
