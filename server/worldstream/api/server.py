@@ -193,6 +193,7 @@ async def _start(
         servicer.shutdown()
         raise OSError(f"could not bind {address}")
     await server.start()
+    store.lock.note(f"{config.host}:{port}")  # a refused second owner names it
     for service in ("", SERVICE_NAME):
         await health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
     log.info("serving %s on %s:%d (data in %s)", SERVICE_NAME, config.host, port, config.data_dir)

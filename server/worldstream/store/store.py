@@ -12,6 +12,7 @@ import platformdirs
 from worldstream.store.atomic import is_temp_file
 from worldstream.store.catalog import Catalog
 from worldstream.store.failures import storage_errors
+from worldstream.store.lock import DataDirLock
 from worldstream.store.worlddir import WorldFiles
 
 log = logging.getLogger("worldstream.store")
@@ -30,13 +31,21 @@ class Store:
         self.data_dir = Path(data_dir)
         with storage_errors("creating the data directory"):
             self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
+        # Before anything is read or written: a second owner's recovery would fail the first
+        # owner's creations (DATA_DIR_IN_USE, store/lock.py).
+        self.lock = DataDirLock(self.data_dir).acquire()
+        try:
+            self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
+        except BaseException:
+            self.lock.release()
+            raise
         try:
             with storage_errors("opening the world files"):
                 self.files = WorldFiles(self.data_dir)
             self._recover()
         except BaseException:
             self.catalog.close()
+            self.lock.release()
             raise
 
     def _recover(self) -> None:
@@ -65,3 +74,4 @@ class Store:
 
     def close(self) -> None:
         self.catalog.close()
+        self.lock.release()
