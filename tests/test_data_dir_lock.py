@@ -72,7 +72,8 @@ def test_a_refused_cli_leaves_a_creating_world_and_its_temp_files_alone(
     with fresh_server(data_dir) as server, Client(server.address, timeout=60) as c:
         c.create_world(photo, world_id="kept")
         # A write the live server has in progress: recovery would delete it.
-        in_progress = data_dir / "worlds" / "kept" / ".frames.npz.a1b2c3.tmp"
+        (kept_dir,) = (p for p in (data_dir / "worlds").iterdir() if p.is_dir())
+        in_progress = kept_dir / ".frames.npz.a1b2c3.tmp"
         in_progress.write_bytes(b"half of a file being written")
         monkeypatch.setattr(worlds_module, "lift_seed", held_lift)
         result: dict = {}

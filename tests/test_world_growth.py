@@ -38,6 +38,7 @@ def test_extension_survives_a_restart_with_every_splat_and_frame(worlds, tmp_pat
     camera = moved(spawn(worlds), 0.5, 30.0)
     result = worlds.extend("grow", [camera])
     assert result.frames == 1 and result.splats > 0
+    worlds.store.close()  # a restart: the data dir has one owner at a time
     reopened = Worlds(Store(tmp_path), WorldSettings()).load("grow")
     assert reopened.version == result.world.version == 2
     assert len(reopened.gaussians) == len(result.world.gaussians)

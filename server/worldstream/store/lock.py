@@ -22,6 +22,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 from worldstream.errors import FailedPrecondition
 from worldstream.store.failures import storage_errors
@@ -45,46 +46,49 @@ class DataDirLock:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / LOCK_NAME
-        self._fd: int | None = None
+        # A file object, not a bare descriptor: a Store dropped without close() (a test, a
+        # script) gives its lock back when it is collected.
+        self._file: BinaryIO | None = None
 
     def acquire(self) -> DataDirLock:
         """Raises DATA_DIR_IN_USE when another Store holds it, STORAGE_NOT_WRITABLE when the
         file cannot be made."""
         with storage_errors("opening the data directory's lock file"):
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            file = open(self.path, "a+b", buffering=0)  # noqa: SIM115 (held for the Store's life)
         if fcntl is None:
             log.warning(
                 "no file locking on this platform: nothing stops a second server on %s",
                 self.data_dir,
             )
-            self._fd = fd
+            self._file = file
             return self
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            os.close(fd)
+            file.close()
             raise self._in_use() from None
         except BaseException:
-            os.close(fd)
+            file.close()
             raise
-        self._fd = fd
+        self._file = file
         self.note(address=None)
         return self
 
     def note(self, address: str | None) -> None:
         """Record this process (and where it listens) for a refused second owner to name."""
-        if self._fd is None:
+        if self._file is None:
             return
         data = json.dumps({"pid": os.getpid(), "address": address}).encode()
-        # Best effort: a full disk must not stop a server that holds its lock.
+        # Best effort: a full disk must not stop a server that holds its lock. (Append mode:
+        # after the truncation the write lands at offset 0.)
         with contextlib.suppress(OSError):
-            os.ftruncate(self._fd, 0)
-            os.pwrite(self._fd, data, 0)
+            self._file.truncate(0)
+            self._file.write(data)
 
     def release(self) -> None:
-        if self._fd is not None:
-            fd, self._fd = self._fd, None
-            os.close(fd)  # closing the last descriptor of the open file drops the flock
+        if self._file is not None:
+            file, self._file = self._file, None
+            file.close()  # closing the last descriptor of the open file drops the flock
 
     def _in_use(self) -> DataDirInUse:
         owner = read_owner(self.path)
