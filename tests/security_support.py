@@ -20,6 +20,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from worldstream.client import ClientError
 from worldstream.client.errors import from_rpc_error
+from worldstream.store.catalog import read_all
+from worldstream.store.verify import verify_data_dir
 from worldstream.store.worlddir import WorldFiles
 
 SERVICE = "worldstream.v1.WorldStream"
@@ -186,10 +188,18 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120)
 
 
 def world_problems(data_dir: Path) -> dict[str, list[str]]:
-    """Every world directory's problems against its manifest's checksums (empty: intact)."""
-    files = WorldFiles(data_dir, create=False)
-    ids = sorted(p.name for p in files.root.iterdir() if p.is_dir())
-    return {world_id: files.verify(world_id) for world_id in ids}
+    """Every world's problems (`worldstream verify`'s checks), keyed by world id; a directory no
+    world names is keyed by its own name (empty list: intact)."""
+    return {
+        checked.name.removeprefix("worlds/").rstrip("/"): checked.problems
+        for checked in verify_data_dir(data_dir)
+    }
+
+
+def world_dir(data_dir: Path, world_id: str) -> Path:
+    """The directory of the world now named `world_id` (its instance's, `<id>.<uid>`)."""
+    record = next(r for r in read_all(Path(data_dir) / "catalog.sqlite3") if r.id == world_id)
+    return WorldFiles(data_dir, create=False).dir(record.dir_name)
 
 
 def temp_files(data_dir: Path) -> list[Path]:

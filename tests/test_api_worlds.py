@@ -176,12 +176,14 @@ def test_list_worlds_rejects_a_forged_page_token_and_a_negative_size(client):
 def test_delete_world_removes_it_and_its_files(tmp_path, photo):
     with fresh_server(tmp_path) as server, Client(server.address) as c:
         world = c.create_world(photo, world_id="doomed")
-        assert (tmp_path / "worlds" / "doomed" / "manifest.json").exists()
+        directory = tmp_path / "worlds" / f"doomed.{world.uid}"
+        assert (directory / "manifest.json").exists()
         c.delete_world(world.name)
         with pytest.raises(ClientError) as err:
             c.get_world(world.name)
         assert err.value.reason == "WORLD_NOT_FOUND"
-        assert not (tmp_path / "worlds" / "doomed").exists()
+        assert not directory.exists()
+        assert list((tmp_path / "worlds").iterdir()) == []
         with pytest.raises(ClientError) as err:
             c.delete_world(world.name)
         assert err.value.code == grpc.StatusCode.NOT_FOUND

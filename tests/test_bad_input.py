@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from conftest import fresh_server, png_declaring
-from security_support import RawExplore, assert_serving, raw_unary, rpc_error
+from security_support import RawExplore, assert_serving, raw_unary, rpc_error, world_dir
 from worldstream.cli.commands import spawn_camera
 from worldstream.client import Client
 from worldstream.client.requests import start_request, view_request
@@ -459,7 +459,7 @@ def test_a_bad_export_request_gets_its_reason(client, address, world, fields, co
 def test_a_failed_world_is_not_ready_and_a_damaged_one_is_data_corrupt(tmp_path, photo):
     with fresh_server(tmp_path) as server, Client(server.address) as c:
         damaged = c.create_world(photo, world_id="damaged")
-    splats = tmp_path / "worlds" / "damaged" / "splats" / "000001.npz"
+    splats = world_dir(tmp_path, "damaged") / "splats" / "000001.npz"
     data = bytearray(splats.read_bytes())
     data[len(data) // 2] ^= 0xFF
     splats.write_bytes(bytes(data))

@@ -28,6 +28,7 @@ from security_support import (
     run_cli,
     temp_files,
     tmpfs,
+    world_dir,
     world_problems,
 )
 from worldstream.api import explore as explore_module
@@ -46,7 +47,7 @@ def turned_around(world, width: int = 96, height: int = 72):
 
 
 def manifest(data_dir, world_id: str) -> dict:
-    return json.loads((data_dir / "worlds" / world_id / "manifest.json").read_text())
+    return json.loads((world_dir(data_dir, world_id) / "manifest.json").read_text())
 
 
 def explore_until_complete(stream, sequence: int, timeout: float = 60.0) -> dict:
@@ -131,7 +132,7 @@ def test_kill_9_while_a_world_is_saved_fails_that_world_and_harms_no_other(tmp_p
     finally:
         server.stop()
     left_behind = temp_files(data_dir)  # a write the kill cut off may have left a temp file
-    planted = data_dir / "worlds" / "kept" / ".manifest.json.x1y2z3.tmp"
+    planted = world_dir(data_dir, "kept") / ".manifest.json.x1y2z3.tmp"
     planted.write_bytes(b"the start of a manifest that was never renamed")
     assert world_problems(data_dir)["kept"] == []
     with server.start(), Client(server.address, timeout=60) as c:
@@ -354,7 +355,7 @@ def test_verify_checks_every_world_against_its_manifest_and_names_a_damaged_file
     clean = run_cli("verify", "--data-dir", str(data_dir))
     assert clean.returncode == 0, clean.stderr
     assert "worlds/sound\tok" in clean.stdout and "worlds/damaged\tok" in clean.stdout
-    frame = data_dir / "worlds" / "damaged" / "frames" / "000000.npz"
+    frame = world_dir(data_dir, "damaged") / "frames" / "000000.npz"
     frame.write_bytes(frame.read_bytes()[:-10])
     broken = run_cli("verify", "--data-dir", str(data_dir))
     assert broken.returncode == 1

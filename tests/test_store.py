@@ -136,10 +136,22 @@ def test_an_update_changes_state_and_fields_but_not_the_create_time(catalog):
     assert got.update_time >= stored.update_time
 
 
-def test_updating_a_world_that_does_not_exist_raises_not_found(catalog):
+def test_updating_a_world_that_does_not_exist_raises_not_found_world_deleted(catalog):
+    # Only work that holds a record updates it: a missing row means its instance was deleted.
     with pytest.raises(NotFound) as info:
         catalog.update(WorldRecord(id="ghost"))
-    assert info.value.reason == "WORLD_NOT_FOUND"
+    assert info.value.reason == "WORLD_DELETED"
+
+
+def test_an_update_for_a_deleted_instance_leaves_the_new_world_of_its_id_alone(catalog):
+    old = catalog.insert(WorldRecord(id="lobby", display_name="A's lobby", uid="a" * 32))
+    catalog.delete("lobby")
+    catalog.insert(WorldRecord(id="lobby", display_name="B's lobby", uid="b" * 32))
+    with pytest.raises(NotFound) as info:
+        catalog.update(replace(old, state="ready", splat_count=5))
+    assert info.value.reason == "WORLD_DELETED"
+    now = catalog.get("lobby")
+    assert (now.display_name, now.uid, now.state) == ("B's lobby", "b" * 32, "creating")
 
 
 def test_a_deleted_world_is_gone_and_deleting_it_again_raises_not_found(catalog):
@@ -258,6 +270,7 @@ def test_a_world_left_creating_is_marked_failed_when_the_store_reopens(tmp_path)
     store.catalog.insert(WorldRecord(id="interrupted"))
     ready = store.catalog.insert(WorldRecord(id="done"))
     store.catalog.update(replace(ready, state="ready"))
+    store.files.create_dir("interrupted")
     store.files.write_arrays("interrupted", "partial", {"x": np.zeros(3)})
     store.close()
 
@@ -279,6 +292,7 @@ def test_a_world_left_creating_is_marked_failed_when_the_store_reopens(tmp_path)
 
 def test_world_arrays_read_back_when_the_checksum_matches(tmp_path):
     files = WorldFiles(tmp_path)
+    files.create_dir("w1")
     arrays = {"means": np.arange(12, dtype=np.float32).reshape(4, 3)}
     digest = files.write_arrays("w1", "gaussians", arrays)
     files.write_manifest("w1", {"gaussians": digest, "version": 1})
@@ -294,6 +308,7 @@ def test_world_arrays_read_back_when_the_checksum_matches(tmp_path):
 
 def test_a_corrupted_world_file_raises_internal_world_data_corrupt(tmp_path):
     files = WorldFiles(tmp_path)
+    files.create_dir("w1")
     digest = files.write_arrays("w1", "gaussians", {"means": np.ones((50, 3), np.float32)})
     path = files.dir("w1") / "gaussians.npz"
     data = bytearray(path.read_bytes())
@@ -308,6 +323,8 @@ def test_a_corrupted_world_file_raises_internal_world_data_corrupt(tmp_path):
 
 def test_removing_a_world_deletes_its_directory_and_leaves_the_others(tmp_path):
     files = WorldFiles(tmp_path)
+    for name in ("w1", "w2"):
+        files.create_dir(name)
     files.write_arrays("w1", "a", {"x": np.zeros(2)})
     files.write_arrays("w2", "a", {"x": np.ones(2)})
 
@@ -317,3 +334,20 @@ def test_removing_a_world_deletes_its_directory_and_leaves_the_others(tmp_path):
     assert not files.dir("w1").exists()
     assert files.dir("w2").is_dir()
     assert list(files.trash.iterdir()) == []
+
+
+def test_a_write_into_a_removed_world_directory_fails_world_deleted_and_leaves_no_file(tmp_path):
+    files = WorldFiles(tmp_path)
+    files.create_dir("lobby.aaaa")
+    files.write_arrays("lobby.aaaa", "frames/000000", {"x": np.zeros(2)})
+    files.remove("lobby.aaaa")
+    for write in (
+        lambda: files.write_arrays("lobby.aaaa", "derived/surface", {"x": np.zeros(2)}),
+        lambda: files.write_arrays("lobby.aaaa", "frames/000001", {"x": np.zeros(2)}),
+        lambda: files.write_manifest("lobby.aaaa", {"version": 2}),
+    ):
+        with pytest.raises(NotFound) as info:
+            write()
+        assert info.value.reason == "WORLD_DELETED"
+        assert info.value.metadata["world"] == "worlds/lobby"
+    assert list(files.root.iterdir()) == []

@@ -83,6 +83,7 @@ def world_to_proto(record: WorldRecord) -> pb.World:
         spawn_position=position,
         spawn_rotation=rotation,
         spawn_vertical_fov_degrees=record.spawn_fov_y_degrees,
+        uid=record.uid,
     )
 
 

@@ -1,11 +1,12 @@
 """The Explore stream: read the client's start, views and acks; send tiles as its view needs them;
 ask for generation where the view ahead is not covered yet (`explore_generation.py`).
 
-One reader task moves requests into a queue, which also receives the stream's own events
-(generation progress, the world growing, a finished coverage plan); the handler alternates
-between applying them and sending the next tile the session picks, so a slow client (no acks)
-stops the sending, not the reading. Problems with one message are warnings; only a broken start
-ends the stream.
+One reader task moves requests into an inbox (`explore_inbox.py`), which also receives the
+stream's own events (generation progress, the world growing, a finished coverage plan); the
+handler alternates between applying them and sending the next tile the session picks, so a slow
+client (no acks) stops the sending, not the reading. The inbox holds a bounded number of
+requests: a client that sends faster than the stream applies is held back by flow control.
+Problems with one message are warnings; only a broken start ends the stream.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from worldstream.api import convert
 from worldstream.api.config import ServerConfig
 from worldstream.api.errors import abort
 from worldstream.api.explore_generation import GenerationFollower, JobEvent, PlanDone, Say
+from worldstream.api.explore_inbox import StreamInbox
 from worldstream.api.explore_start import chosen_encoding, session_limits, warning
 from worldstream.api.ratelimit import RateLimiter
 from worldstream.api.send_gate import Priority, SendGate
@@ -29,6 +31,7 @@ from worldstream.api.wire import TileWire
 from worldstream.errors import InvalidArgument, WorldStreamError
 from worldstream.geometry.engine import EngineFrame, points_from_engine
 from worldstream.session.explore import ExploreSession, Send, SessionLimits
+from worldstream.store.catalog import instance_gone
 from worldstream.tiles.encode import Encoding
 from worldstream.tiles.payloads import PayloadCache
 from worldstream.v1 import worldstream_pb2 as pb
@@ -69,6 +72,11 @@ class _WorldEvent:
 
 
 @dataclass(frozen=True)
+class _Deleted:
+    """The stream's world instance was deleted: the stream ends with WORLD_DELETED."""
+
+
+@dataclass(frozen=True)
 class _CollidersEvent:
     version: int  # of the world they were built for
     colliders: dict
@@ -81,13 +89,19 @@ class _Broken:
     error: WorldStreamError
 
 
-async def _read_requests(context: grpc.aio.ServicerContext, queue: asyncio.Queue) -> None:
+async def _read_requests(context: grpc.aio.ServicerContext, queue: StreamInbox) -> None:
+    """Move the client's requests into the stream's inbox; waits (and so stops reading, which
+    holds the client back) while the inbox holds its fill of requests."""
     try:
         while True:
             request = await context.read()
             if request is grpc.aio.EOF:
                 break
-            await queue.put(request)
+            if request.WhichOneof("request") == "start":
+                # A second start is only warned about: none of it is kept (its manifest may be
+                # as large as the transport allows).
+                request = pb.ExploreRequest(start=pb.ExploreStart())
+            await queue.put_request(request, request.ByteSize())
     except WorldStreamError as exc:  # the deserializer's MALFORMED_REQUEST
         await queue.put(_Broken(exc))
     finally:
@@ -109,6 +123,11 @@ async def explore(shared: Shared, context: grpc.aio.ServicerContext) -> None:
         encoding = chosen_encoding(start)
         manifest = {convert.tile_key(h.key): h.version for h in start.held_tiles}
         loaded = await shared.run_io(shared.worlds.load, world_id)
+        foreign: list = []
+        if manifest and start.world_uid != loaded.record.uid:
+            # Tiles of another instance of this id (deleted since), or of unknown origin: the
+            # client must drop them all; none can stand for this world's.
+            foreign, manifest = sorted(manifest), {}
         # Built on first use for the world (seconds), then read from its cache.
         colliders = None
         if start.colliders:
@@ -118,7 +137,7 @@ async def explore(shared: Shared, context: grpc.aio.ServicerContext) -> None:
         return
     generate = config.generate_on_demand and not start.no_generation
     stream = _Stream(shared, context, loaded, frame, encoding, colliders, generate)
-    await stream.run(limits, manifest, start.engine_frame)
+    await stream.run(limits, manifest, start.engine_frame, foreign)
 
 
 class _Stream:
@@ -135,12 +154,13 @@ class _Stream:
         self.collider_sent: dict = {}  # cell key -> the version whose collider the client has
         self.messages = TileMessages(
             loaded.record.id,
-            loaded.record.create_time,
+            loaded.record.dir_name,
             frame,
             encoding,
             shared.config.tile_chunk_bytes,
         )
-        self.queue: asyncio.Queue = asyncio.Queue()
+        # Of the world's growth only the newest version matters to the stream.
+        self.queue = StreamInbox(latest_only=(_WorldEvent,))
         self.generation = GenerationFollower(generate, shared.jobs, shared.run_io, self.queue)
         self.latest_view = None
         self.view_rate = RateLimiter(shared.config.max_view_updates_per_s)
@@ -152,7 +172,7 @@ class _Stream:
     async def _write(self, response: pb.ExploreResponse) -> None:
         await self.context.write(response)
 
-    async def run(self, limits: SessionLimits, manifest, frame_number: int) -> None:
+    async def run(self, limits: SessionLimits, manifest, frame_number: int, foreign) -> None:
         loop = asyncio.get_running_loop()
         margin = 0.25 * self.loaded.record.tile_size_m
         session, resumed, gone = ExploreSession.resume(self.loaded.cells, limits, margin, manifest)
@@ -175,12 +195,20 @@ class _Stream:
                 )
             )
         )
-        await self._remove(gone, pb.TILE_REMOVAL_REASON_DELETED)
+        await self._remove([*foreign, *gone], pb.TILE_REMOVAL_REASON_DELETED)
 
-        def on_world(grown: LoadedWorld) -> None:  # on the growing thread
-            loop.call_soon_threadsafe(self.queue.put_nowait, _WorldEvent(grown))
+        def on_world(grown: LoadedWorld | None) -> None:  # on the growing or deleting thread
+            event = _Deleted() if grown is None else _WorldEvent(grown)
+            loop.call_soon_threadsafe(self.queue.put_nowait, event)
 
-        unwatch = self.shared.worlds.watch(self.loaded.record.id, on_world)
+        unwatch = self.shared.worlds.watch(self.loaded.record, on_world)
+        try:
+            # Deleted between the load and the watch: the watch would never hear of it.
+            await self.shared.run_io(self.shared.worlds.check_current, self.loaded.record)
+        except WorldStreamError as exc:
+            unwatch()
+            await abort(self.context, exc)
+            return
         reader = asyncio.create_task(_read_requests(self.context, self.queue))
         try:
             await self._loop(loop)
@@ -304,6 +332,10 @@ class _Stream:
             return True
         if isinstance(item, _Broken):
             await abort(self.context, item.error)
+            return False
+        if isinstance(item, _Deleted):
+            # Nothing of a deleted world is sent again: not its tiles, and no generation for it.
+            await abort(self.context, instance_gone(self.loaded.record))
             return False
         if isinstance(item, JobEvent):
             said = self.generation.on_job(item.job, self.session.sequence)

@@ -92,7 +92,7 @@ class GenerationFollower:
         self.planning = True
         poses = list(self.poses)
         memory = loaded.memory
-        world_id = loaded.record.id
+        world_id, world_uid = loaded.record.id, loaded.record.uid
         jobs, settings = self.jobs, self.settings
 
         def work() -> PlanDone:
@@ -100,7 +100,7 @@ class GenerationFollower:
             here = region_of(poses[-1].camera, settings)
             started, blocking = [], []
             for proposal in proposals:
-                job, _ = jobs.submit(world_id, proposal.region, [proposal.camera])
+                job, _ = jobs.submit(world_id, proposal.region, [proposal.camera], world_uid)
                 started.append(job)
                 if proposal.region == here:
                     blocking.append(job.id)

@@ -144,8 +144,8 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
     @unary
     async def DeleteWorld(self, request: pb.DeleteWorldRequest, context) -> pb.DeleteWorldResponse:
         world_id = convert.world_id_from_name(request.name)
-        await self.run_io(self.worlds.delete, world_id)
-        self.jobs.forget(world_id)
+        deleted = await self.run_io(self.worlds.delete, world_id)
+        self.jobs.forget(deleted.uid or deleted.id)
         return pb.DeleteWorldResponse()
 
     @streaming

@@ -20,7 +20,7 @@ from worldstream.v1 import worldstream_pb2 as pb
 @dataclass(frozen=True)
 class TileMessages:
     world_id: str
-    world_created: float  # with the id, names one world even if a deleted one's id is reused
+    world_instance: str  # WorldRecord.dir_name: one world, even where a deleted one had its id
     frame: EngineFrame
     encoding: Encoding
     chunk_bytes: int  # the most payload bytes one message carries
@@ -29,7 +29,7 @@ class TileMessages:
         """The payload cache's key: the same bytes for every client that shares it."""
         return (
             self.world_id,
-            self.world_created,
+            self.world_instance,
             send.key,
             send.cell.version,
             self.frame,

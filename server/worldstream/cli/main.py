@@ -66,17 +66,18 @@ def _token(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from worldstream.store.store import default_data_dir
-    from worldstream.store.worlddir import WorldFiles
+    from worldstream.store.verify import verify_data_dir
 
-    # Files only, never the catalog: safe beside a running server, and it changes nothing.
-    files = WorldFiles(args.data_dir or default_data_dir(), create=False)
+    # Reads only (the catalog read-only): safe beside a running server, and it changes nothing.
+    checked = verify_data_dir(args.data_dir or default_data_dir())
     broken = 0
-    ids = sorted(p.name for p in files.root.iterdir() if p.is_dir()) if files.root.is_dir() else []
-    for world_id in ids:
-        problems = files.verify(world_id)
-        broken += bool(problems)
-        print(f"worlds/{world_id}\t{'ok' if not problems else '; '.join(problems)}")
-    console.print(f"{len(ids)} worlds checked, {broken} with problems")
+    for world in checked:
+        broken += bool(world.problems)
+        verdict = "; ".join(world.problems) if world.problems else "ok"
+        if world.state not in ("ready", "orphan"):
+            verdict = f"{verdict} ({world.state})"
+        print(f"{world.name}\t{verdict}")
+    console.print(f"{len(checked)} worlds checked, {broken} with problems")
     return 1 if broken else 0
 
 

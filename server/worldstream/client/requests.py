@@ -58,7 +58,10 @@ def start_request(
     colliders: bool = False,
     encodings: tuple[int, ...] = (pb.TILE_ENCODING_QUANTIZED_V1, pb.TILE_ENCODING_RAW_F32),
     no_generation: bool = False,
+    world_uid: str = "",
 ) -> pb.ExploreRequest:
+    """`held` and `world_uid`: the tiles kept from an earlier stream of the world, and the
+    World.uid that stream's header named (tiles of another instance are all removed)."""
     held_tiles = [
         pb.HeldTile(key=pb.TileKey(x=k[0], y=k[1], z=k[2], lod=k[3]), version=v)
         for k, v in (held or {}).items()
@@ -73,6 +76,7 @@ def start_request(
             held_tiles=held_tiles,
             colliders=colliders,
             no_generation=no_generation,
+            world_uid=world_uid,
         )
     )
 

@@ -57,6 +57,7 @@ class HeldTiles:
 
     def __init__(self) -> None:
         self.tiles: dict[tuple[int, int, int], tuple[int, int, RawTile]] = {}
+        self.world_uid = ""  # the World.uid of the stream the tiles came from
 
     def put(self, key: tuple[int, int, int, int], version: int, tile: RawTile) -> None:
         self.tiles[key[:3]] = (key[3], version, tile)
@@ -108,7 +109,9 @@ def walk(
     held = held or HeldTiles()
     report = WalkReport(world=world)
     assembler = Reassembler()
-    stream = client.explore(world, EngineFrame.GLTF, held=held.manifest())
+    stream = client.explore(
+        world, EngineFrame.GLTF, held=held.manifest(), world_uid=held.world_uid
+    )
     try:
         for index, w2c in enumerate(poses):
             view = camera.with_pose(w2c)
@@ -128,7 +131,9 @@ def walk(
                 if response is None:
                     break
                 kind = response.WhichOneof("response")
-                if kind == "tile_chunk":
+                if kind == "header":
+                    held.world_uid = response.header.world.uid
+                elif kind == "tile_chunk":
                     chunk = response.tile_chunk
                     if first is None:
                         first = time.perf_counter() - sent

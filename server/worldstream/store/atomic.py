@@ -24,15 +24,17 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> str:
+def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = True) -> str:
     """Write `data` to `path` atomically; returns its sha256 hex digest.
 
     A full disk or a read-only directory raises STORAGE_FULL or STORAGE_NOT_WRITABLE and leaves
-    the previous file (if any) as it was.
+    the previous file (if any) as it was. Without `make_parents`, a missing directory raises
+    FileNotFoundError and nothing is written.
     """
     path = Path(path)
     with storage_errors(f"writing {path.parent.name}/{path.name}"):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if make_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -52,11 +54,13 @@ def is_temp_file(path: Path) -> bool:
     return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX) and path.is_file()
 
 
-def write_arrays_atomic(path: Path, arrays: dict[str, np.ndarray]) -> str:
+def write_arrays_atomic(
+    path: Path, arrays: dict[str, np.ndarray], make_parents: bool = True
+) -> str:
     """Save arrays as an uncompressed .npz atomically; returns its sha256."""
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
-    return write_bytes_atomic(path, buffer.getvalue())
+    return write_bytes_atomic(path, buffer.getvalue(), make_parents)
 
 
 def read_arrays(path: Path) -> dict[str, np.ndarray]:

@@ -34,17 +34,19 @@ CREATE TABLE IF NOT EXISTS worlds (
     create_time REAL NOT NULL,
     update_time REAL NOT NULL,
     meta TEXT NOT NULL,
-    tenant TEXT NOT NULL DEFAULT 'local'
+    tenant TEXT NOT NULL DEFAULT 'local',
+    uid TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS worlds_by_time ON worlds (create_time DESC, id DESC);
 """
 # Version 2 added the owning tenant; a version 1 catalog gains the column, every world in it
-# going to the local tenant (the only one a server without authentication has).
-SCHEMA_VERSION = 2
+# going to the local tenant (the only one a server without authentication has). Version 3 added
+# the instance uid; worlds made before it keep an empty uid and their directory named by id.
+SCHEMA_VERSION = 3
 _TENANT_INDEX = (
     "CREATE INDEX IF NOT EXISTS worlds_by_tenant ON worlds (tenant, create_time DESC, id DESC)"
 )
-_COLUMNS = "id, display_name, state, create_time, update_time, meta, tenant"
+_COLUMNS = "id, display_name, state, create_time, update_time, meta, tenant, uid"
 
 
 @dataclass(frozen=True)
@@ -73,25 +75,36 @@ class WorldRecord:
     extra: dict[str, str] = field(default_factory=dict)
     tenant: str = LOCAL_TENANT
     """The team that owns the world; no other tenant sees it (docs/security.md)."""
+    uid: str = ""
+    """This instance of the world, minted at creation: a world deleted and created again under
+    the same id is another instance, and nothing bound to the old one reaches the new one."""
 
     @property
     def name(self) -> str:
         return f"worlds/{self.id}"
 
+    @property
+    def dir_name(self) -> str:
+        """The instance's directory under `worlds/`: a reused id never shares one."""
+        return f"{self.id}.{self.uid}" if self.uid else self.id
+
     def _meta_json(self) -> str:
         meta = asdict(self)
-        for key in ("id", "display_name", "state", "create_time", "update_time", "tenant"):
+        for key in ("id", "display_name", "state", "create_time", "update_time", "tenant", "uid"):
             meta.pop(key)
         return json.dumps(meta, sort_keys=True)
 
     @classmethod
     def _from_row(cls, row: tuple) -> WorldRecord:
-        id_, display_name, state, create_time, update_time, meta, tenant = row
+        id_, display_name, state, create_time, update_time, meta, tenant, uid = row
         fields = json.loads(meta)
         fields.pop("tenant", None)
+        fields.pop("uid", None)
         for key in ("bounds_min", "bounds_max", "spawn_world_to_camera"):
             fields[key] = tuple(fields[key])
-        return cls(id_, display_name, state, create_time, update_time, **fields, tenant=tenant)
+        return cls(
+            id_, display_name, state, create_time, update_time, **fields, tenant=tenant, uid=uid
+        )
 
 
 def _encode_token(create_time: float, world_id: str) -> str:
@@ -116,6 +129,16 @@ def _decode_token(token: str) -> tuple[float, str]:
     if not math.isfinite(create_time) or not isinstance(world_id, str):
         raise problem
     return create_time, world_id
+
+
+def instance_gone(record: WorldRecord) -> NotFound:
+    """What work bound to a deleted instance of a world gets (a creation, a generation job, a
+    stream, a mesh build): its world is gone, even where a new world has taken the id."""
+    return NotFound(
+        "WORLD_DELETED",
+        f"{record.name} was deleted while this work was in flight",
+        world=record.name,
+    )
 
 
 def _not_found(world_id: str) -> NotFound:
@@ -147,6 +170,8 @@ class Catalog:
             self._db.execute(
                 f"ALTER TABLE worlds ADD COLUMN tenant TEXT NOT NULL DEFAULT '{LOCAL_TENANT}'"
             )
+        if "uid" not in columns:
+            self._db.execute("ALTER TABLE worlds ADD COLUMN uid TEXT NOT NULL DEFAULT ''")
         self._db.execute(_TENANT_INDEX)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -174,7 +199,7 @@ class Catalog:
                     )
             try:
                 self._db.execute(
-                    f"INSERT INTO worlds ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO worlds ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         record.id,
                         record.display_name,
@@ -183,6 +208,7 @@ class Catalog:
                         now,
                         record._meta_json(),
                         record.tenant,
+                        record.uid,
                     ),
                 )
             except sqlite3.IntegrityError as exc:
@@ -194,20 +220,24 @@ class Catalog:
         return record
 
     def update(self, record: WorldRecord) -> WorldRecord:
+        """Write the record over its own instance's row only: work that outlived a delete never
+        overwrites the row of a new world with the same id (WORLD_DELETED)."""
         record = replace(record, update_time=max(time.time(), record.create_time))
         with self._lock, storage_errors(f"updating {record.name} in the catalog"):
             cursor = self._db.execute(
-                "UPDATE worlds SET display_name=?, state=?, update_time=?, meta=? WHERE id=?",
+                "UPDATE worlds SET display_name=?, state=?, update_time=?, meta=? "
+                "WHERE id=? AND uid=?",
                 (
                     record.display_name,
                     record.state,
                     record.update_time,
                     record._meta_json(),
                     record.id,
+                    record.uid,
                 ),
             )
         if cursor.rowcount == 0:
-            raise NotFound("WORLD_NOT_FOUND", f"{record.name} does not exist", world=record.name)
+            raise instance_gone(record)
         return record
 
     def get(self, world_id: str, tenant: str | None = None) -> WorldRecord:
@@ -220,16 +250,17 @@ class Catalog:
             raise _not_found(world_id)
         return WorldRecord._from_row(row)
 
-    def delete(self, world_id: str, tenant: str | None = None) -> None:
+    def delete(self, world_id: str, tenant: str | None = None) -> WorldRecord:
+        """Remove the world's row; returns what it was (its instance is what the caller must
+        now fence). NOT_FOUND when it does not exist or, given `tenant`, is not its."""
         with self._lock, storage_errors(f"deleting worlds/{world_id} from the catalog"):
-            if tenant is None:
-                cursor = self._db.execute("DELETE FROM worlds WHERE id=?", (world_id,))
-            else:
-                cursor = self._db.execute(
-                    "DELETE FROM worlds WHERE id=? AND tenant=?", (world_id, tenant)
-                )
-        if cursor.rowcount == 0:
-            raise _not_found(world_id)
+            row = self._db.execute(
+                f"SELECT {_COLUMNS} FROM worlds WHERE id=?", (world_id,)
+            ).fetchone()
+            if row is None or (tenant is not None and row[6] != tenant):
+                raise _not_found(world_id)
+            self._db.execute("DELETE FROM worlds WHERE id=? AND uid=?", (world_id, row[7]))
+        return WorldRecord._from_row(row)
 
     def count(self, tenant: str) -> int:
         with self._lock, storage_errors("reading the catalog"):
@@ -268,3 +299,25 @@ class Catalog:
         with self._lock, storage_errors("reading the catalog"):
             rows = self._db.execute("SELECT id FROM worlds WHERE state=?", (state,)).fetchall()
         return [r[0] for r in rows]
+
+
+def read_all(path: Path) -> list[WorldRecord]:
+    """Every world in the catalog at `path`, read through a read-only connection: safe beside a
+    running server that owns the data directory (nothing is migrated or written)."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    with storage_errors("reading the catalog"):
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(worlds)")}
+            # A catalog of an older schema: its missing columns read as their defaults.
+            tenant = "tenant" if "tenant" in columns else f"'{LOCAL_TENANT}'"
+            uid = "uid" if "uid" in columns else "''"
+            rows = db.execute(
+                "SELECT id, display_name, state, create_time, update_time, meta, "
+                f"{tenant}, {uid} FROM worlds ORDER BY id"
+            ).fetchall()
+        finally:
+            db.close()
+    return [WorldRecord._from_row(row) for row in rows]

@@ -1,6 +1,11 @@
-"""One directory per world: `manifest.json` plus array files, each checksummed in the manifest.
+"""One directory per world instance: `manifest.json` plus array files, each checksummed in the
+manifest.
 
 The manifest is written last, so a world whose manifest names a file has that file complete.
+An instance's directory (`WorldRecord.dir_name`, `<id>.<uid>`) is made once, when the world is
+created, and never again: a write whose directory a delete has taken away fails with
+WORLD_DELETED instead of bringing the directory back, so work that outlives a delete leaves no
+files behind and never reaches a new world that reused the id.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from worldstream.errors import Internal
+from worldstream.errors import Internal, NotFound
 from worldstream.store.atomic import (
     read_arrays,
     sha256_file,
@@ -35,11 +40,43 @@ class WorldFiles:
             self.root.mkdir(parents=True, exist_ok=True)
 
     def dir(self, world_id: str) -> Path:
+        """`world_id` here and below is the instance's directory name (`WorldRecord.dir_name`)."""
         return self.root / world_id
+
+    def create_dir(self, world_id: str) -> None:
+        """Make a new instance's directory; the only place one is made."""
+        with storage_errors(f"making the directory of worlds/{world_id}"):
+            self.dir(world_id).mkdir(parents=False, exist_ok=False)
+
+    def _parent(self, world_id: str, name: str) -> Path:
+        """The directory `name` is written into, made below the instance's directory if needed,
+        never the instance's directory itself."""
+        base = self.dir(world_id)
+        path = base / name
+        try:
+            for part in reversed(path.relative_to(base).parents[:-1]):
+                (base / part).mkdir(exist_ok=True)
+        except FileNotFoundError:
+            raise _deleted(world_id) from None
+        if not base.is_dir():
+            raise _deleted(world_id)
+        return path.parent
+
+    def _write(self, world_id: str, name: str, write) -> str:
+        path = self._parent(world_id, name) / Path(name).name
+        try:
+            return write(path)
+        except FileNotFoundError:
+            # The directory went between the check and the rename: a delete won the race.
+            raise _deleted(world_id) from None
 
     def write_arrays(self, world_id: str, name: str, arrays: dict[str, np.ndarray]) -> str:
         """Write `<name>.npz`; returns the sha256 the manifest must record."""
-        return write_arrays_atomic(self.dir(world_id) / f"{name}.npz", arrays)
+        return self._write(
+            world_id,
+            f"{name}.npz",
+            lambda path: write_arrays_atomic(path, arrays, make_parents=False),
+        )
 
     def read_arrays(
         self, world_id: str, name: str, sha256: str | None = None
@@ -55,7 +92,9 @@ class WorldFiles:
 
     def write_manifest(self, world_id: str, manifest: dict) -> None:
         data = json.dumps(manifest, indent=2, sort_keys=True).encode()
-        write_bytes_atomic(self.dir(world_id) / MANIFEST, data)
+        self._write(
+            world_id, MANIFEST, lambda path: write_bytes_atomic(path, data, make_parents=False)
+        )
 
     def read_manifest(self, world_id: str) -> dict:
         return json.loads((self.dir(world_id) / MANIFEST).read_text())
@@ -78,6 +117,12 @@ class WorldFiles:
                 problems.append(f"{name} fails its checksum")
         return problems
 
+    def instance_dirs(self) -> list[str]:
+        """Names of every instance directory on disk."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir())
+
     def remove(self, world_id: str) -> None:
         """Move the directory out of `worlds/` in one rename, then delete it at leisure."""
         src = self.dir(world_id)
@@ -88,3 +133,12 @@ class WorldFiles:
             dst = self.trash / f"{world_id}-{uuid.uuid4().hex[:8]}"
             src.rename(dst)
         shutil.rmtree(dst, ignore_errors=True)
+
+
+def _deleted(dir_name: str) -> NotFound:
+    world_id = dir_name.split(".", 1)[0]
+    return NotFound(
+        "WORLD_DELETED",
+        f"worlds/{world_id} was deleted while this work was in flight",
+        world=f"worlds/{world_id}",
+    )

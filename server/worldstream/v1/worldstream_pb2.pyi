@@ -66,7 +66,7 @@ EXPORT_FORMAT_MESH: ExportFormat
 EXPORT_FORMAT_COLLIDER: ExportFormat
 
 class World(_message.Message):
-    __slots__ = ("name", "display_name", "state", "create_time", "update_time", "splat_count", "frame_count", "tile_size_m", "sh_degree", "bounds_min", "bounds_max", "scale", "generator", "failure_message", "spawn_position", "spawn_rotation", "spawn_vertical_fov_degrees")
+    __slots__ = ("name", "display_name", "state", "create_time", "update_time", "splat_count", "frame_count", "tile_size_m", "sh_degree", "bounds_min", "bounds_max", "scale", "generator", "failure_message", "spawn_position", "spawn_rotation", "spawn_vertical_fov_degrees", "uid")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -84,6 +84,7 @@ class World(_message.Message):
     SPAWN_POSITION_FIELD_NUMBER: _ClassVar[int]
     SPAWN_ROTATION_FIELD_NUMBER: _ClassVar[int]
     SPAWN_VERTICAL_FOV_DEGREES_FIELD_NUMBER: _ClassVar[int]
+    UID_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     state: WorldState
@@ -101,7 +102,8 @@ class World(_message.Message):
     spawn_position: Vec3
     spawn_rotation: Quat
     spawn_vertical_fov_degrees: float
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., state: _Optional[_Union[WorldState, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., splat_count: _Optional[int] = ..., frame_count: _Optional[int] = ..., tile_size_m: _Optional[float] = ..., sh_degree: _Optional[int] = ..., bounds_min: _Optional[_Union[Vec3, _Mapping]] = ..., bounds_max: _Optional[_Union[Vec3, _Mapping]] = ..., scale: _Optional[_Union[WorldScale, _Mapping]] = ..., generator: _Optional[str] = ..., failure_message: _Optional[str] = ..., spawn_position: _Optional[_Union[Vec3, _Mapping]] = ..., spawn_rotation: _Optional[_Union[Quat, _Mapping]] = ..., spawn_vertical_fov_degrees: _Optional[float] = ...) -> None: ...
+    uid: str
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., state: _Optional[_Union[WorldState, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., splat_count: _Optional[int] = ..., frame_count: _Optional[int] = ..., tile_size_m: _Optional[float] = ..., sh_degree: _Optional[int] = ..., bounds_min: _Optional[_Union[Vec3, _Mapping]] = ..., bounds_max: _Optional[_Union[Vec3, _Mapping]] = ..., scale: _Optional[_Union[WorldScale, _Mapping]] = ..., generator: _Optional[str] = ..., failure_message: _Optional[str] = ..., spawn_position: _Optional[_Union[Vec3, _Mapping]] = ..., spawn_rotation: _Optional[_Union[Quat, _Mapping]] = ..., spawn_vertical_fov_degrees: _Optional[float] = ..., uid: _Optional[str] = ...) -> None: ...
 
 class WorldScale(_message.Message):
     __slots__ = ("depth_source", "metric", "median_depth_m")
@@ -246,7 +248,7 @@ class ExploreRequest(_message.Message):
     def __init__(self, start: _Optional[_Union[ExploreStart, _Mapping]] = ..., view: _Optional[_Union[ViewUpdate, _Mapping]] = ..., ack: _Optional[_Union[TileAck, _Mapping]] = ...) -> None: ...
 
 class ExploreStart(_message.Message):
-    __slots__ = ("world", "engine_frame", "splat_budget", "credit_bytes", "encodings", "held_tiles", "colliders", "no_generation")
+    __slots__ = ("world", "engine_frame", "splat_budget", "credit_bytes", "encodings", "held_tiles", "colliders", "no_generation", "world_uid")
     WORLD_FIELD_NUMBER: _ClassVar[int]
     ENGINE_FRAME_FIELD_NUMBER: _ClassVar[int]
     SPLAT_BUDGET_FIELD_NUMBER: _ClassVar[int]
@@ -255,6 +257,7 @@ class ExploreStart(_message.Message):
     HELD_TILES_FIELD_NUMBER: _ClassVar[int]
     COLLIDERS_FIELD_NUMBER: _ClassVar[int]
     NO_GENERATION_FIELD_NUMBER: _ClassVar[int]
+    WORLD_UID_FIELD_NUMBER: _ClassVar[int]
     world: str
     engine_frame: EngineFrame
     splat_budget: int
@@ -263,7 +266,8 @@ class ExploreStart(_message.Message):
     held_tiles: _containers.RepeatedCompositeFieldContainer[HeldTile]
     colliders: bool
     no_generation: bool
-    def __init__(self, world: _Optional[str] = ..., engine_frame: _Optional[_Union[EngineFrame, str]] = ..., splat_budget: _Optional[int] = ..., credit_bytes: _Optional[int] = ..., encodings: _Optional[_Iterable[_Union[TileEncoding, str]]] = ..., held_tiles: _Optional[_Iterable[_Union[HeldTile, _Mapping]]] = ..., colliders: _Optional[bool] = ..., no_generation: _Optional[bool] = ...) -> None: ...
+    world_uid: str
+    def __init__(self, world: _Optional[str] = ..., engine_frame: _Optional[_Union[EngineFrame, str]] = ..., splat_budget: _Optional[int] = ..., credit_bytes: _Optional[int] = ..., encodings: _Optional[_Iterable[_Union[TileEncoding, str]]] = ..., held_tiles: _Optional[_Iterable[_Union[HeldTile, _Mapping]]] = ..., colliders: _Optional[bool] = ..., no_generation: _Optional[bool] = ..., world_uid: _Optional[str] = ...) -> None: ...
 
 class ViewUpdate(_message.Message):
     __slots__ = ("sequence", "position", "rotation", "vertical_fov_degrees", "viewport_width", "viewport_height", "velocity")

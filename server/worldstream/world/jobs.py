@@ -43,6 +43,7 @@ class Job:
     world_id: str
     region: Hashable
     cameras: list[Camera]
+    world_uid: str = ""  # the instance it extends; a job never touches a later world of its id
     state: str = "queued"  # queued -> running -> done | failed
     fraction: float = 0.0
     message: str = ""
@@ -82,20 +83,24 @@ class GenerationJobs:
         self.worlds = worlds
         self.max_jobs = max_jobs  # queued + running; 0 = no limit
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="generate")
+        # Keyed by (world instance, region): two worlds that share an id never share a job.
         self._active: dict[tuple[str, Hashable], Job] = {}
         self._ended: dict[tuple[str, Hashable], Job] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self.started = 0  # jobs actually started (not joined), for tests and metrics
 
-    def submit(self, world_id: str, region: Hashable, cameras: list[Camera]) -> tuple[Job, bool]:
-        """The job for this region: a new one, or the one already queued or running.
+    def submit(
+        self, world_id: str, region: Hashable, cameras: list[Camera], world_uid: str = ""
+    ) -> tuple[Job, bool]:
+        """The job for this region of this instance of the world: a new one, or the one already
+        queued or running.
 
         Returns the job and whether this call created it. Raises RESOURCE_EXHAUSTED
         (GENERATION_QUEUE_FULL) when `max_jobs` are queued or running already; joining one never
         does.
         """
-        key = (world_id, region)
+        key = (world_uid or world_id, region)
         with self._lock:
             job = self._active.get(key) or self._ended.get(key)
             if job is not None:
@@ -107,7 +112,7 @@ class GenerationJobs:
                     f"{self.max_jobs}",
                     limit=self.max_jobs,
                 )
-            job = Job(next(self._ids), world_id, region, [bounded(c) for c in cameras])
+            job = Job(next(self._ids), world_id, region, [bounded(c) for c in cameras], world_uid)
             self._active[key] = job
             self.started += 1
         self._pool.submit(self._run, job)
@@ -124,22 +129,26 @@ class GenerationJobs:
         try:
             # Only counts are kept: the grown world lives in Worlds' cache, and ended jobs are
             # remembered per region.
-            extension = self.worlds.extend(job.world_id, job.cameras, progress)
+            extension = self.worlds.extend(
+                job.world_id, job.cameras, progress, uid=job.world_uid or None
+            )
             job.added_frames, job.added_splats = extension.frames, extension.splats
             job.state, job.fraction = "done", 1.0
         except BaseException as exc:  # reported to listeners; the worker lives on
             job.error, job.state = exc, "failed"
         finally:
+            key = (job.world_uid or job.world_id, job.region)
             with self._lock:
-                self._active.pop((job.world_id, job.region), None)
-                self._ended[(job.world_id, job.region)] = job
+                self._active.pop(key, None)
+                self._ended[key] = job
             job.done.set()
             job._report()
 
-    def forget(self, world_id: str) -> None:
-        """Drop the ended jobs of a world (it was deleted: a new world may reuse its id)."""
+    def forget(self, world_uid: str) -> None:
+        """Drop the ended jobs of a world instance (it was deleted). Its queued and running jobs
+        end with WORLD_DELETED when they next look at the world, writing nothing."""
         with self._lock:
-            for key in [k for k in self._ended if k[0] == world_id]:
+            for key in [k for k in self._ended if k[0] == world_uid]:
                 del self._ended[key]
 
     def shutdown(self) -> None:

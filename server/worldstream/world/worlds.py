@@ -25,7 +25,7 @@ from worldstream.geometry.engine import EngineFrame
 from worldstream.geometry.frame import Frame
 from worldstream.geometry.gaussians import Gaussians
 from worldstream.reconstruct.seed_lift import SeedLift, lift_seed
-from worldstream.store.catalog import WorldRecord
+from worldstream.store.catalog import WorldRecord, instance_gone
 from worldstream.store.store import Store
 from worldstream.store.tenants import LOCAL_TENANT, current_tenant
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
@@ -36,7 +36,7 @@ from worldstream.world.memory import SpatialMemory
 from worldstream.world.surfaces import Collider, Surfaces
 
 ProgressFn = Callable[[str, float, str], None]  # (stage, fraction, message)
-Watcher = Callable[["LoadedWorld"], None]
+Watcher = Callable[["LoadedWorld | None"], None]  # the grown world; None once it is deleted
 WORLD_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
 MAX_DISPLAY_NAME_CHARS = 256  # every ListWorlds page carries it: 100 of them stay small
 # 2: Gaussians in chunks, one per extension, each with the world version that added it; layout.
@@ -104,6 +104,8 @@ class Worlds:
         self.store = store
         self.settings = settings
         self.surfaces = Surfaces(store.files)
+        # Everything below is keyed by the instance (`WorldRecord.dir_name`), never by the id
+        # alone: a world deleted and created again under its id is another world.
         self._cache: OrderedDict[str, LoadedWorld] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._grow_locks: dict[str, threading.Lock] = {}
@@ -111,29 +113,41 @@ class Worlds:
 
     # -- change notification ----------------------------------------------------------------
 
-    def watch(self, world_id: str, watcher: Watcher) -> Callable[[], None]:
-        """Call `watcher(loaded)` from the growing thread each time the world grows; returns
-        the function that stops it."""
+    def watch(self, record: WorldRecord, watcher: Watcher) -> Callable[[], None]:
+        """Call `watcher(loaded)` from the growing thread each time this instance of the world
+        grows, and `watcher(None)` once it is deleted; returns the function that stops it."""
+        key = record.dir_name
         with self._cache_lock:
-            self._watchers.setdefault(world_id, []).append(watcher)
+            self._watchers.setdefault(key, []).append(watcher)
 
         def stop() -> None:
             with self._cache_lock:
-                watchers = self._watchers.get(world_id, [])
+                watchers = self._watchers.get(key, [])
                 if watcher in watchers:
                     watchers.remove(watcher)
                 if not watchers:
-                    self._watchers.pop(world_id, None)
+                    self._watchers.pop(key, None)
 
         return stop
 
-    def _notify(self, loaded: LoadedWorld) -> None:
+    def _notify(self, record: WorldRecord, loaded: LoadedWorld | None) -> None:
         with self._cache_lock:
-            watchers = list(self._watchers.get(loaded.record.id, []))
+            watchers = list(self._watchers.get(record.dir_name, []))
         for watcher in watchers:
             # A watcher that fails (its session's loop has closed) must not fail the growth.
             with contextlib.suppress(Exception):
                 watcher(loaded)
+
+    def check_current(self, record: WorldRecord) -> None:
+        """Raise WORLD_DELETED unless `record`'s instance is still the world under its id."""
+        try:
+            current = self.store.catalog.get(record.id)
+        except WorldStreamError as exc:
+            if exc.reason == "WORLD_NOT_FOUND":
+                raise instance_gone(record) from None
+            raise
+        if current.uid != record.uid:
+            raise instance_gone(record)
 
     # -- lookups ---------------------------------------------------------------------------
     # Each sees only the worlds of the tenant the call acts for (store/tenants.py); another
@@ -145,16 +159,22 @@ class Worlds:
     def list(self, page_size: int, page_token: str) -> tuple[list[WorldRecord], str]:
         return self.store.catalog.list(page_size, page_token, tenant=current_tenant())
 
-    def delete(self, world_id: str) -> None:
+    def delete(self, world_id: str) -> WorldRecord:
+        """Delete the world; returns the deleted instance's record. Its streams hear of it at
+        once (their watchers get None); its creation, jobs and builds in flight fail with
+        WORLD_DELETED at their next write or check, and write nothing more."""
         # The catalog row first: once it is gone the world is deleted, whatever happens to its
         # files (a crash, or a data dir that refuses the removal, leaves only unnamed files).
-        self.store.catalog.delete(world_id, tenant=current_tenant())
+        record = self.store.catalog.delete(world_id, tenant=current_tenant())
         with self._cache_lock:
-            self._cache.pop(world_id, None)
+            self._cache.pop(record.dir_name, None)
+            self._grow_locks.pop(record.dir_name, None)
+        self._notify(record, None)
         try:
-            self.store.files.remove(world_id)
+            self.store.files.remove(record.dir_name)
         except (WorldStreamError, OSError) as exc:
-            log.warning("worlds/%s is deleted but its files stay: %s", world_id, exc)
+            log.warning("%s is deleted but its files stay: %s", record.name, exc)
+        return record
 
     # -- creation --------------------------------------------------------------------------
 
@@ -197,17 +217,26 @@ class Worlds:
                 tile_size_m=tile_size,
                 generator=generator.name,
                 tenant=current_tenant() or LOCAL_TENANT,
+                uid=uuid.uuid4().hex,
             ),
             max_per_tenant=self.settings.max_worlds_per_tenant,
         )
         try:
+            # Made now, not at the first write: a delete during the creation takes it away, and
+            # the creation's writes then fail rather than leave files no catalog row names.
+            self.store.files.create_dir(record.dir_name)
             progress("depth", 0.2, f"estimating depth ({generator.name})")
             frame, info = generator.seed(image.rgb, image.horizontal_fov_degrees)
+            self.check_current(record)  # deleted meanwhile: stop before the next stage
             progress("lift", 0.4, "lifting pixels into Gaussians")
             gaussians = lift_seed(frame, self.settings.seed_lift)
+            self.check_current(record)
             progress("save", 0.8, f"saving {len(gaussians):,} Gaussians")
             record = self._save(record, frame, gaussians, info, image.fov_source)
         except WorldStreamError as exc:
+            if exc.reason == "WORLD_DELETED":
+                raise  # nothing to mark: the row is gone, or another world's now
+
             self._fail(record, exc.message)
             raise
         except Exception as exc:
@@ -228,8 +257,8 @@ class Worlds:
         self, record, frame: Frame, gaussians: Gaussians, info: SeedInfo, fov_source: str
     ) -> WorldRecord:
         files = self.store.files
-        frame_sha = files.write_arrays(record.id, "frames/000000", frame.to_arrays())
-        splat_sha = files.write_arrays(record.id, "splats/000001", gaussians.to_numpy())
+        frame_sha = files.write_arrays(record.dir_name, "frames/000000", frame.to_arrays())
+        splat_sha = files.write_arrays(record.dir_name, "splats/000001", gaussians.to_numpy())
         lo, hi = gaussians.bounds()
         record = replace(
             record,
@@ -246,7 +275,7 @@ class Worlds:
             spawn_fov_y_degrees=frame.camera.fov_y_degrees,
         )
         files.write_manifest(
-            record.id,
+            record.dir_name,
             {
                 "manifest_version": MANIFEST_VERSION,
                 "world": record.name,
@@ -281,11 +310,13 @@ class Worlds:
 
     def surface(self, loaded: LoadedWorld):
         """The world's surface mesh (TSDF of its frames), built once and cached on disk."""
-        return self.surfaces.surface(loaded.record.id, loaded.version, self._frames(loaded))
+        return self.surfaces.surface(
+            loaded.record.dir_name, loaded.version, self._frames(loaded)
+        )
 
     def colliders(self, loaded: LoadedWorld) -> dict[TileKey, Collider]:
         return self.surfaces.colliders(
-            loaded.record.id, loaded.version, self._frames(loaded), loaded.record.tile_size_m
+            loaded.record.dir_name, loaded.version, self._frames(loaded), loaded.record.tile_size_m
         )
 
     def export(self, world_id: str, fmt: str, frame: EngineFrame) -> ExportFile:
@@ -301,9 +332,14 @@ class Worlds:
 
     # -- loading ---------------------------------------------------------------------------
 
-    def load(self, world_id: str) -> LoadedWorld:
-        """The world's Gaussians and tiles, from an LRU cache or from disk (checksums verified)."""
+    def load(self, world_id: str, uid: str | None = None) -> LoadedWorld:
+        """The world's Gaussians and tiles, from an LRU cache or from disk (checksums verified).
+
+        Given `uid`, only that instance of the world: WORLD_DELETED if the id now names another
+        (or none), so work bound to a deleted world never loads its successor."""
         record = self.get(world_id)
+        if uid is not None and record.uid != uid:
+            raise instance_gone(replace(record, uid=uid))
         if record.state != "ready":
             raise FailedPrecondition(
                 "WORLD_NOT_READY",
@@ -312,16 +348,16 @@ class Worlds:
                 state=record.state,
             )
         with self._cache_lock:
-            cached = self._cache.get(world_id)
+            cached = self._cache.get(record.dir_name)
             if cached is not None and cached.record.update_time == record.update_time:
-                self._cache.move_to_end(world_id)
+                self._cache.move_to_end(record.dir_name)
                 return cached
         loaded = self._read(record)
         self._remember(loaded)
         return loaded
 
     def _read(self, record: WorldRecord) -> LoadedWorld:
-        world_id = record.id
+        world_id = record.dir_name
         manifest = self.store.files.read_manifest(world_id)
         # Manifest 1 kept all Gaussians in one file.
         chunks = manifest.get("splat_chunks") or [{"name": "gaussians", "version": 1}]
@@ -354,8 +390,13 @@ class Worlds:
 
     def _remember(self, loaded: LoadedWorld) -> None:
         with self._cache_lock:
-            self._cache[loaded.record.id] = loaded
-            self._cache.move_to_end(loaded.record.id)
+            try:
+                # Read or grown while a delete ran: not to be served from the cache again.
+                self.check_current(loaded.record)
+            except WorldStreamError:
+                return
+            self._cache[loaded.record.dir_name] = loaded
+            self._cache.move_to_end(loaded.record.dir_name)
             while len(self._cache) > self.settings.loaded_worlds_cached:
                 self._cache.popitem(last=False)
 
@@ -366,22 +407,29 @@ class Worlds:
         world_id: str,
         cameras: list[Camera],
         progress: ProgressFn = lambda stage, fraction, message: None,
+        uid: str | None = None,
     ) -> Extension:
         """Generate a Frame at each camera, add what the world lacks, and persist it durably.
 
         One extension of a world at a time; a crash mid-way loses only this extension (the
-        manifest naming the new files is written after them).
+        manifest naming the new files is written after them). Given `uid`, only that instance
+        of the world is extended: once it is deleted this raises WORLD_DELETED, before its next
+        view at the latest, and writes nothing.
         """
+        if uid is None:
+            uid = self.get(world_id).uid
+        instance = replace(WorldRecord(world_id), uid=uid).dir_name
         with self._cache_lock:
-            lock = self._grow_locks.setdefault(world_id, threading.Lock())
+            lock = self._grow_locks.setdefault(instance, threading.Lock())
         with lock:
-            loaded = self.load(world_id)
+            loaded = self.load(world_id, uid)
             generator = get_generator(loaded.record.generator, self.settings.generator_options)
             # Memory is append-only and shared with the loaded snapshot; should this extension
             # fail, the cached world is dropped so its frames are read back from disk.
             growing = GrowingWorld(loaded.gaussians, loaded.memory, loaded.layout)
             try:
                 for i, camera in enumerate(cameras):
+                    self.check_current(loaded.record)
                     progress(
                         "generate", i / max(1, len(cameras)), f"view {i + 1} of {len(cameras)}"
                     )
@@ -390,10 +438,10 @@ class Worlds:
                 extended = self._save_extension(loaded, growing)
             except BaseException:
                 with self._cache_lock:
-                    self._cache.pop(world_id, None)
+                    self._cache.pop(loaded.record.dir_name, None)
                 raise
             self._remember(extended)
-        self._notify(extended)
+        self._notify(extended.record, extended)
         progress("done", 1.0, f"{len(growing.added)} views added")
         added = sum(len(g) for _, g in growing.added)
         return Extension(extended, len(growing.added), added)
@@ -401,7 +449,7 @@ class Worlds:
     def _save_extension(self, loaded: LoadedWorld, growing: GrowingWorld) -> LoadedWorld:
         files = self.store.files
         record = loaded.record
-        manifest = files.read_manifest(record.id)
+        manifest = files.read_manifest(record.dir_name)
         version = int(manifest["version"]) + 1
         new_parts = [g for _, g in growing.added if len(g)]
         new = Gaussians.concat(new_parts)
@@ -409,19 +457,19 @@ class Worlds:
         for frame, _ in growing.added:
             name = f"frames/{len(frame_names):06d}"
             manifest["files"][f"{name}.npz"] = {
-                "sha256": files.write_arrays(record.id, name, frame.to_arrays())
+                "sha256": files.write_arrays(record.dir_name, name, frame.to_arrays())
             }
             frame_names.append(name)
         manifest["frames"] = frame_names
         if len(new):
             name = f"splats/{version:06d}"
-            sha = files.write_arrays(record.id, name, new.to_numpy())
+            sha = files.write_arrays(record.dir_name, name, new.to_numpy())
             manifest["files"][f"{name}.npz"] = {"sha256": sha, "count": len(new)}
             manifest.setdefault("splat_chunks", [{"name": "gaussians", "version": 1}])
             manifest["splat_chunks"].append({"name": name, "version": version})
         manifest["version"] = version
         manifest["manifest_version"] = MANIFEST_VERSION
-        files.write_manifest(record.id, manifest)
+        files.write_manifest(record.dir_name, manifest)
         gaussians = growing.gaussians
         lo, hi = gaussians.bounds()
         record = self.store.catalog.update(

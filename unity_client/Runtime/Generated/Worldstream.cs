@@ -25,7 +25,7 @@ namespace WorldStream.V1 {
       byte[] descriptorData = global::System.Convert.FromBase64String(
           string.Concat(
             "CiB3b3JsZHN0cmVhbS92MS93b3JsZHN0cmVhbS5wcm90bxIOd29ybGRzdHJl",
-            "YW0udjEaH2dvb2dsZS9wcm90b2J1Zi90aW1lc3RhbXAucHJvdG8itQQKBVdv",
+            "YW0udjEaH2dvb2dsZS9wcm90b2J1Zi90aW1lc3RhbXAucHJvdG8iwgQKBVdv",
             "cmxkEgwKBG5hbWUYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEikKBXN0",
             "YXRlGAMgASgOMhoud29ybGRzdHJlYW0udjEuV29ybGRTdGF0ZRIvCgtjcmVh",
             "dGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoL",
@@ -38,125 +38,125 @@ namespace WorldStream.V1 {
             "ASgJEhcKD2ZhaWx1cmVfbWVzc2FnZRgOIAEoCRIsCg5zcGF3bl9wb3NpdGlv",
             "bhgPIAEoCzIULndvcmxkc3RyZWFtLnYxLlZlYzMSLAoOc3Bhd25fcm90YXRp",
             "b24YECABKAsyFC53b3JsZHN0cmVhbS52MS5RdWF0EiIKGnNwYXduX3ZlcnRp",
-            "Y2FsX2Zvdl9kZWdyZWVzGBEgASgBIkoKCldvcmxkU2NhbGUSFAoMZGVwdGhf",
-            "c291cmNlGAEgASgJEg4KBm1ldHJpYxgCIAEoCBIWCg5tZWRpYW5fZGVwdGhf",
-            "bRgDIAEoASInCgRWZWMzEgkKAXgYASABKAESCQoBeRgCIAEoARIJCgF6GAMg",
-            "ASgBIjIKBFF1YXQSCQoBeBgBIAEoARIJCgF5GAIgASgBEgkKAXoYAyABKAES",
-            "CQoBdxgEIAEoASI8CghQcm9ncmVzcxINCgVzdGFnZRgBIAEoCRIQCghmcmFj",
-            "dGlvbhgCIAEoARIPCgdtZXNzYWdlGAMgASgJIoABChJDcmVhdGVXb3JsZFJl",
-            "cXVlc3QSEAoId29ybGRfaWQYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJ",
-            "Eg0KBXBob3RvGAMgASgMEjMKB29wdGlvbnMYBCABKAsyIi53b3JsZHN0cmVh",
-            "bS52MS5DcmVhdGVXb3JsZE9wdGlvbnMicQoSQ3JlYXRlV29ybGRPcHRpb25z",
-            "EhEKCWdlbmVyYXRvchgBIAEoCRIeChZob3Jpem9udGFsX2Zvdl9kZWdyZWVz",
-            "GAIgASgBEhMKC3RpbGVfc2l6ZV9tGAMgASgBEhMKC21heF9zaWRlX3B4GAQg",
-            "ASgFIncKE0NyZWF0ZVdvcmxkUmVzcG9uc2USLAoIcHJvZ3Jlc3MYASABKAsy",
-            "GC53b3JsZHN0cmVhbS52MS5Qcm9ncmVzc0gAEiYKBXdvcmxkGAIgASgLMhUu",
-            "d29ybGRzdHJlYW0udjEuV29ybGRIAEIKCghyZXNwb25zZSIfCg9HZXRXb3Js",
-            "ZFJlcXVlc3QSDAoEbmFtZRgBIAEoCSI4ChBHZXRXb3JsZFJlc3BvbnNlEiQK",
-            "BXdvcmxkGAEgASgLMhUud29ybGRzdHJlYW0udjEuV29ybGQiOgoRTGlzdFdv",
-            "cmxkc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4Y",
-            "AiABKAkiVAoSTGlzdFdvcmxkc1Jlc3BvbnNlEiUKBndvcmxkcxgBIAMoCzIV",
-            "Lndvcmxkc3RyZWFtLnYxLldvcmxkEhcKD25leHRfcGFnZV90b2tlbhgCIAEo",
-            "CSIiChJEZWxldGVXb3JsZFJlcXVlc3QSDAoEbmFtZRgBIAEoCSIVChNEZWxl",
-            "dGVXb3JsZFJlc3BvbnNlIjcKB1RpbGVLZXkSCQoBeBgBIAEoBRIJCgF5GAIg",
-            "ASgFEgkKAXoYAyABKAUSCwoDbG9kGAQgASgFIkEKCEhlbGRUaWxlEiQKA2tl",
-            "eRgBIAEoCzIXLndvcmxkc3RyZWFtLnYxLlRpbGVLZXkSDwoHdmVyc2lvbhgC",
-            "IAEoAyKeAQoORXhwbG9yZVJlcXVlc3QSLQoFc3RhcnQYASABKAsyHC53b3Js",
-            "ZHN0cmVhbS52MS5FeHBsb3JlU3RhcnRIABIqCgR2aWV3GAIgASgLMhoud29y",
-            "bGRzdHJlYW0udjEuVmlld1VwZGF0ZUgAEiYKA2FjaxgDIAEoCzIXLndvcmxk",
-            "c3RyZWFtLnYxLlRpbGVBY2tIAEIJCgdyZXF1ZXN0IoUCCgxFeHBsb3JlU3Rh",
-            "cnQSDQoFd29ybGQYASABKAkSMQoMZW5naW5lX2ZyYW1lGAIgASgOMhsud29y",
-            "bGRzdHJlYW0udjEuRW5naW5lRnJhbWUSFAoMc3BsYXRfYnVkZ2V0GAMgASgD",
-            "EhQKDGNyZWRpdF9ieXRlcxgEIAEoAxIvCgllbmNvZGluZ3MYBSADKA4yHC53",
-            "b3JsZHN0cmVhbS52MS5UaWxlRW5jb2RpbmcSLAoKaGVsZF90aWxlcxgGIAMo",
-            "CzIYLndvcmxkc3RyZWFtLnYxLkhlbGRUaWxlEhEKCWNvbGxpZGVycxgHIAEo",
-            "CBIVCg1ub19nZW5lcmF0aW9uGAggASgIIuUBCgpWaWV3VXBkYXRlEhAKCHNl",
-            "cXVlbmNlGAEgASgDEiYKCHBvc2l0aW9uGAIgASgLMhQud29ybGRzdHJlYW0u",
-            "djEuVmVjMxImCghyb3RhdGlvbhgDIAEoCzIULndvcmxkc3RyZWFtLnYxLlF1",
-            "YXQSHAoUdmVydGljYWxfZm92X2RlZ3JlZXMYBCABKAESFgoOdmlld3BvcnRf",
-            "d2lkdGgYBSABKAUSFwoPdmlld3BvcnRfaGVpZ2h0GAYgASgFEiYKCHZlbG9j",
-            "aXR5GAcgASgLMhQud29ybGRzdHJlYW0udjEuVmVjMyIYCgdUaWxlQWNrEg0K",
-            "BWJ5dGVzGAEgASgDIr0DCg9FeHBsb3JlUmVzcG9uc2USLwoGaGVhZGVyGAEg",
-            "ASgLMh0ud29ybGRzdHJlYW0udjEuRXhwbG9yZUhlYWRlckgAEi8KCnRpbGVf",
-            "Y2h1bmsYAiABKAsyGS53b3JsZHN0cmVhbS52MS5UaWxlQ2h1bmtIABIzCgx0",
-            "aWxlX3JlbW92YWwYAyABKAsyGy53b3JsZHN0cmVhbS52MS5UaWxlUmVtb3Zh",
-            "bEgAEjgKCmdlbmVyYXRpb24YBCABKAsyIi53b3JsZHN0cmVhbS52MS5HZW5l",
-            "cmF0aW9uUHJvZ3Jlc3NIABIwCgd3YXJuaW5nGAUgASgLMh0ud29ybGRzdHJl",
-            "YW0udjEuU3RyZWFtV2FybmluZ0gAEjEKC3ZpZXdfc3RhdHVzGAYgASgLMhou",
-            "d29ybGRzdHJlYW0udjEuVmlld1N0YXR1c0gAEjcKDmNvbGxpZGVyX2NodW5r",
-            "GAcgASgLMh0ud29ybGRzdHJlYW0udjEuQ29sbGlkZXJDaHVua0gAEi8KCnRp",
-            "bGVfYmF0Y2gYCCABKAsyGS53b3JsZHN0cmVhbS52MS5UaWxlQmF0Y2hIAEIK",
-            "CghyZXNwb25zZSLQAgoNRXhwbG9yZUhlYWRlchIkCgV3b3JsZBgBIAEoCzIV",
-            "Lndvcmxkc3RyZWFtLnYxLldvcmxkEjEKDGVuZ2luZV9mcmFtZRgCIAEoDjIb",
-            "Lndvcmxkc3RyZWFtLnYxLkVuZ2luZUZyYW1lEi4KCGVuY29kaW5nGAMgASgO",
-            "Mhwud29ybGRzdHJlYW0udjEuVGlsZUVuY29kaW5nEhQKDHNwbGF0X2J1ZGdl",
-            "dBgEIAEoAxIUCgxjcmVkaXRfYnl0ZXMYBSABKAMSFwoPbWF4X2NodW5rX2J5",
-            "dGVzGAYgASgFEhUKDXJlc3VtZWRfdGlsZXMYByABKAUSLAoOc3Bhd25fcG9z",
-            "aXRpb24YCCABKAsyFC53b3JsZHN0cmVhbS52MS5WZWMzEiwKDnNwYXduX3Jv",
-            "dGF0aW9uGAkgASgLMhQud29ybGRzdHJlYW0udjEuUXVhdCLvAQoJVGlsZUNo",
-            "dW5rEiQKA2tleRgBIAEoCzIXLndvcmxkc3RyZWFtLnYxLlRpbGVLZXkSDwoH",
-            "dmVyc2lvbhgCIAEoAxIuCghlbmNvZGluZxgDIAEoDjIcLndvcmxkc3RyZWFt",
-            "LnYxLlRpbGVFbmNvZGluZxITCgtjaHVua19pbmRleBgEIAEoBRITCgtjaHVu",
-            "a19jb3VudBgFIAEoBRITCgtzcGxhdF9jb3VudBgGIAEoAxIVCg1wYXlsb2Fk",
-            "X2J5dGVzGAcgASgDEgwKBGRhdGEYCCABKAwSFwoPZ2VvbWV0cmljX2Vycm9y",
-            "GAkgASgBIjYKCVRpbGVCYXRjaBIpCgZjaHVua3MYASADKAsyGS53b3JsZHN0",
-            "cmVhbS52MS5UaWxlQ2h1bmsirQEKDUNvbGxpZGVyQ2h1bmsSJAoDa2V5GAEg",
+            "Y2FsX2Zvdl9kZWdyZWVzGBEgASgBEgsKA3VpZBgSIAEoCSJKCgpXb3JsZFNj",
+            "YWxlEhQKDGRlcHRoX3NvdXJjZRgBIAEoCRIOCgZtZXRyaWMYAiABKAgSFgoO",
+            "bWVkaWFuX2RlcHRoX20YAyABKAEiJwoEVmVjMxIJCgF4GAEgASgBEgkKAXkY",
+            "AiABKAESCQoBehgDIAEoASIyCgRRdWF0EgkKAXgYASABKAESCQoBeRgCIAEo",
+            "ARIJCgF6GAMgASgBEgkKAXcYBCABKAEiPAoIUHJvZ3Jlc3MSDQoFc3RhZ2UY",
+            "ASABKAkSEAoIZnJhY3Rpb24YAiABKAESDwoHbWVzc2FnZRgDIAEoCSKAAQoS",
+            "Q3JlYXRlV29ybGRSZXF1ZXN0EhAKCHdvcmxkX2lkGAEgASgJEhQKDGRpc3Bs",
+            "YXlfbmFtZRgCIAEoCRINCgVwaG90bxgDIAEoDBIzCgdvcHRpb25zGAQgASgL",
+            "MiIud29ybGRzdHJlYW0udjEuQ3JlYXRlV29ybGRPcHRpb25zInEKEkNyZWF0",
+            "ZVdvcmxkT3B0aW9ucxIRCglnZW5lcmF0b3IYASABKAkSHgoWaG9yaXpvbnRh",
+            "bF9mb3ZfZGVncmVlcxgCIAEoARITCgt0aWxlX3NpemVfbRgDIAEoARITCgtt",
+            "YXhfc2lkZV9weBgEIAEoBSJ3ChNDcmVhdGVXb3JsZFJlc3BvbnNlEiwKCHBy",
+            "b2dyZXNzGAEgASgLMhgud29ybGRzdHJlYW0udjEuUHJvZ3Jlc3NIABImCgV3",
+            "b3JsZBgCIAEoCzIVLndvcmxkc3RyZWFtLnYxLldvcmxkSABCCgoIcmVzcG9u",
+            "c2UiHwoPR2V0V29ybGRSZXF1ZXN0EgwKBG5hbWUYASABKAkiOAoQR2V0V29y",
+            "bGRSZXNwb25zZRIkCgV3b3JsZBgBIAEoCzIVLndvcmxkc3RyZWFtLnYxLldv",
+            "cmxkIjoKEUxpc3RXb3JsZHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRIS",
+            "CgpwYWdlX3Rva2VuGAIgASgJIlQKEkxpc3RXb3JsZHNSZXNwb25zZRIlCgZ3",
+            "b3JsZHMYASADKAsyFS53b3JsZHN0cmVhbS52MS5Xb3JsZBIXCg9uZXh0X3Bh",
+            "Z2VfdG9rZW4YAiABKAkiIgoSRGVsZXRlV29ybGRSZXF1ZXN0EgwKBG5hbWUY",
+            "ASABKAkiFQoTRGVsZXRlV29ybGRSZXNwb25zZSI3CgdUaWxlS2V5EgkKAXgY",
+            "ASABKAUSCQoBeRgCIAEoBRIJCgF6GAMgASgFEgsKA2xvZBgEIAEoBSJBCghI",
+            "ZWxkVGlsZRIkCgNrZXkYASABKAsyFy53b3JsZHN0cmVhbS52MS5UaWxlS2V5",
+            "Eg8KB3ZlcnNpb24YAiABKAMingEKDkV4cGxvcmVSZXF1ZXN0Ei0KBXN0YXJ0",
+            "GAEgASgLMhwud29ybGRzdHJlYW0udjEuRXhwbG9yZVN0YXJ0SAASKgoEdmll",
+            "dxgCIAEoCzIaLndvcmxkc3RyZWFtLnYxLlZpZXdVcGRhdGVIABImCgNhY2sY",
+            "AyABKAsyFy53b3JsZHN0cmVhbS52MS5UaWxlQWNrSABCCQoHcmVxdWVzdCKY",
+            "AgoMRXhwbG9yZVN0YXJ0Eg0KBXdvcmxkGAEgASgJEjEKDGVuZ2luZV9mcmFt",
+            "ZRgCIAEoDjIbLndvcmxkc3RyZWFtLnYxLkVuZ2luZUZyYW1lEhQKDHNwbGF0",
+            "X2J1ZGdldBgDIAEoAxIUCgxjcmVkaXRfYnl0ZXMYBCABKAMSLwoJZW5jb2Rp",
+            "bmdzGAUgAygOMhwud29ybGRzdHJlYW0udjEuVGlsZUVuY29kaW5nEiwKCmhl",
+            "bGRfdGlsZXMYBiADKAsyGC53b3JsZHN0cmVhbS52MS5IZWxkVGlsZRIRCglj",
+            "b2xsaWRlcnMYByABKAgSFQoNbm9fZ2VuZXJhdGlvbhgIIAEoCBIRCgl3b3Js",
+            "ZF91aWQYCSABKAki5QEKClZpZXdVcGRhdGUSEAoIc2VxdWVuY2UYASABKAMS",
+            "JgoIcG9zaXRpb24YAiABKAsyFC53b3JsZHN0cmVhbS52MS5WZWMzEiYKCHJv",
+            "dGF0aW9uGAMgASgLMhQud29ybGRzdHJlYW0udjEuUXVhdBIcChR2ZXJ0aWNh",
+            "bF9mb3ZfZGVncmVlcxgEIAEoARIWCg52aWV3cG9ydF93aWR0aBgFIAEoBRIX",
+            "Cg92aWV3cG9ydF9oZWlnaHQYBiABKAUSJgoIdmVsb2NpdHkYByABKAsyFC53",
+            "b3JsZHN0cmVhbS52MS5WZWMzIhgKB1RpbGVBY2sSDQoFYnl0ZXMYASABKAMi",
+            "vQMKD0V4cGxvcmVSZXNwb25zZRIvCgZoZWFkZXIYASABKAsyHS53b3JsZHN0",
+            "cmVhbS52MS5FeHBsb3JlSGVhZGVySAASLwoKdGlsZV9jaHVuaxgCIAEoCzIZ",
+            "Lndvcmxkc3RyZWFtLnYxLlRpbGVDaHVua0gAEjMKDHRpbGVfcmVtb3ZhbBgD",
+            "IAEoCzIbLndvcmxkc3RyZWFtLnYxLlRpbGVSZW1vdmFsSAASOAoKZ2VuZXJh",
+            "dGlvbhgEIAEoCzIiLndvcmxkc3RyZWFtLnYxLkdlbmVyYXRpb25Qcm9ncmVz",
+            "c0gAEjAKB3dhcm5pbmcYBSABKAsyHS53b3JsZHN0cmVhbS52MS5TdHJlYW1X",
+            "YXJuaW5nSAASMQoLdmlld19zdGF0dXMYBiABKAsyGi53b3JsZHN0cmVhbS52",
+            "MS5WaWV3U3RhdHVzSAASNwoOY29sbGlkZXJfY2h1bmsYByABKAsyHS53b3Js",
+            "ZHN0cmVhbS52MS5Db2xsaWRlckNodW5rSAASLwoKdGlsZV9iYXRjaBgIIAEo",
+            "CzIZLndvcmxkc3RyZWFtLnYxLlRpbGVCYXRjaEgAQgoKCHJlc3BvbnNlItAC",
+            "Cg1FeHBsb3JlSGVhZGVyEiQKBXdvcmxkGAEgASgLMhUud29ybGRzdHJlYW0u",
+            "djEuV29ybGQSMQoMZW5naW5lX2ZyYW1lGAIgASgOMhsud29ybGRzdHJlYW0u",
+            "djEuRW5naW5lRnJhbWUSLgoIZW5jb2RpbmcYAyABKA4yHC53b3JsZHN0cmVh",
+            "bS52MS5UaWxlRW5jb2RpbmcSFAoMc3BsYXRfYnVkZ2V0GAQgASgDEhQKDGNy",
+            "ZWRpdF9ieXRlcxgFIAEoAxIXCg9tYXhfY2h1bmtfYnl0ZXMYBiABKAUSFQoN",
+            "cmVzdW1lZF90aWxlcxgHIAEoBRIsCg5zcGF3bl9wb3NpdGlvbhgIIAEoCzIU",
+            "Lndvcmxkc3RyZWFtLnYxLlZlYzMSLAoOc3Bhd25fcm90YXRpb24YCSABKAsy",
+            "FC53b3JsZHN0cmVhbS52MS5RdWF0Iu8BCglUaWxlQ2h1bmsSJAoDa2V5GAEg",
             "ASgLMhcud29ybGRzdHJlYW0udjEuVGlsZUtleRIPCgd2ZXJzaW9uGAIgASgD",
-            "EhMKC2NodW5rX2luZGV4GAMgASgFEhMKC2NodW5rX2NvdW50GAQgASgFEhYK",
-            "DnRyaWFuZ2xlX2NvdW50GAUgASgFEhUKDXBheWxvYWRfYnl0ZXMYBiABKAMS",
-            "DAoEZGF0YRgHIAEoDCJmCgtUaWxlUmVtb3ZhbBIkCgNrZXkYASABKAsyFy53",
-            "b3JsZHN0cmVhbS52MS5UaWxlS2V5EjEKBnJlYXNvbhgCIAEoDjIhLndvcmxk",
-            "c3RyZWFtLnYxLlRpbGVSZW1vdmFsUmVhc29uIk0KEkdlbmVyYXRpb25Qcm9n",
-            "cmVzcxILCgNqb2IYASABKAkSKgoIcHJvZ3Jlc3MYAiABKAsyGC53b3JsZHN0",
-            "cmVhbS52MS5Qcm9ncmVzcyKgAQoNU3RyZWFtV2FybmluZxIOCgZyZWFzb24Y",
-            "ASABKAkSDwoHbWVzc2FnZRgCIAEoCRI9CghtZXRhZGF0YRgDIAMoCzIrLndv",
-            "cmxkc3RyZWFtLnYxLlN0cmVhbVdhcm5pbmcuTWV0YWRhdGFFbnRyeRovCg1N",
-            "ZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi",
-            "fAoKVmlld1N0YXR1cxIQCghzZXF1ZW5jZRgBIAEoAxIQCghjb21wbGV0ZRgC",
-            "IAEoCBIVCg1wZW5kaW5nX3RpbGVzGAMgASgFEhcKD3Jlc2lkZW50X3NwbGF0",
-            "cxgEIAEoAxIaChJwZW5kaW5nX2dlbmVyYXRpb24YBSABKAUigwEKEkV4cG9y",
-            "dFdvcmxkUmVxdWVzdBIMCgRuYW1lGAEgASgJEiwKBmZvcm1hdBgCIAEoDjIc",
-            "Lndvcmxkc3RyZWFtLnYxLkV4cG9ydEZvcm1hdBIxCgxlbmdpbmVfZnJhbWUY",
-            "AyABKA4yGy53b3JsZHN0cmVhbS52MS5FbmdpbmVGcmFtZSKtAQoTRXhwb3J0",
-            "V29ybGRSZXNwb25zZRIsCghwcm9ncmVzcxgDIAEoCzIYLndvcmxkc3RyZWFt",
-            "LnYxLlByb2dyZXNzSAASLgoGaGVhZGVyGAEgASgLMhwud29ybGRzdHJlYW0u",
-            "djEuRXhwb3J0SGVhZGVySAASLAoFY2h1bmsYAiABKAsyGy53b3JsZHN0cmVh",
-            "bS52MS5FeHBvcnRDaHVua0gAQgoKCHJlc3BvbnNlIngKDEV4cG9ydEhlYWRl",
-            "chIsCgZmb3JtYXQYASABKA4yHC53b3JsZHN0cmVhbS52MS5FeHBvcnRGb3Jt",
-            "YXQSEQoJZmlsZV9uYW1lGAIgASgJEhIKCm1lZGlhX3R5cGUYAyABKAkSEwoL",
-            "dG90YWxfYnl0ZXMYBCABKAMiKwoLRXhwb3J0Q2h1bmsSDgoGb2Zmc2V0GAEg",
-            "ASgDEgwKBGRhdGEYAiABKAwqcgoKV29ybGRTdGF0ZRIbChdXT1JMRF9TVEFU",
-            "RV9VTlNQRUNJRklFRBAAEhgKFFdPUkxEX1NUQVRFX0NSRUFUSU5HEAESFQoR",
-            "V09STERfU1RBVEVfUkVBRFkQAhIWChJXT1JMRF9TVEFURV9GQUlMRUQQAypz",
-            "CgtFbmdpbmVGcmFtZRIcChhFTkdJTkVfRlJBTUVfVU5TUEVDSUZJRUQQABIV",
-            "ChFFTkdJTkVfRlJBTUVfR0xURhABEhYKEkVOR0lORV9GUkFNRV9VTklUWRAC",
-            "EhcKE0VOR0lORV9GUkFNRV9VTlJFQUwQAypoCgxUaWxlRW5jb2RpbmcSHQoZ",
-            "VElMRV9FTkNPRElOR19VTlNQRUNJRklFRBAAEhkKFVRJTEVfRU5DT0RJTkdf",
-            "UkFXX0YzMhABEh4KGlRJTEVfRU5DT0RJTkdfUVVBTlRJWkVEX1YxEAIqeQoR",
-            "VGlsZVJlbW92YWxSZWFzb24SIwofVElMRV9SRU1PVkFMX1JFQVNPTl9VTlNQ",
-            "RUNJRklFRBAAEh4KGlRJTEVfUkVNT1ZBTF9SRUFTT05fQlVER0VUEAESHwob",
-            "VElMRV9SRU1PVkFMX1JFQVNPTl9ERUxFVEVEEAIqpwEKDEV4cG9ydEZvcm1h",
-            "dBIdChlFWFBPUlRfRk9STUFUX1VOU1BFQ0lGSUVEEAASFQoRRVhQT1JUX0ZP",
-            "Uk1BVF9QTFkQARIVChFFWFBPUlRfRk9STUFUX1NQWhACEhYKEkVYUE9SVF9G",
-            "T1JNQVRfR0xURhADEhYKEkVYUE9SVF9GT1JNQVRfTUVTSBAEEhoKFkVYUE9S",
-            "VF9GT1JNQVRfQ09MTElERVIQBTKNBAoLV29ybGRTdHJlYW0SWAoLQ3JlYXRl",
-            "V29ybGQSIi53b3JsZHN0cmVhbS52MS5DcmVhdGVXb3JsZFJlcXVlc3QaIy53",
-            "b3JsZHN0cmVhbS52MS5DcmVhdGVXb3JsZFJlc3BvbnNlMAESTQoIR2V0V29y",
-            "bGQSHy53b3JsZHN0cmVhbS52MS5HZXRXb3JsZFJlcXVlc3QaIC53b3JsZHN0",
-            "cmVhbS52MS5HZXRXb3JsZFJlc3BvbnNlElMKCkxpc3RXb3JsZHMSIS53b3Js",
-            "ZHN0cmVhbS52MS5MaXN0V29ybGRzUmVxdWVzdBoiLndvcmxkc3RyZWFtLnYx",
-            "Lkxpc3RXb3JsZHNSZXNwb25zZRJWCgtEZWxldGVXb3JsZBIiLndvcmxkc3Ry",
-            "ZWFtLnYxLkRlbGV0ZVdvcmxkUmVxdWVzdBojLndvcmxkc3RyZWFtLnYxLkRl",
-            "bGV0ZVdvcmxkUmVzcG9uc2USTgoHRXhwbG9yZRIeLndvcmxkc3RyZWFtLnYx",
-            "LkV4cGxvcmVSZXF1ZXN0Gh8ud29ybGRzdHJlYW0udjEuRXhwbG9yZVJlc3Bv",
-            "bnNlKAEwARJYCgtFeHBvcnRXb3JsZBIiLndvcmxkc3RyZWFtLnYxLkV4cG9y",
-            "dFdvcmxkUmVxdWVzdBojLndvcmxkc3RyZWFtLnYxLkV4cG9ydFdvcmxkUmVz",
-            "cG9uc2UwAUInChJkZXYud29ybGRzdHJlYW0udjFQAaoCDldvcmxkU3RyZWFt",
-            "LlYxYgZwcm90bzM="));
+            "Ei4KCGVuY29kaW5nGAMgASgOMhwud29ybGRzdHJlYW0udjEuVGlsZUVuY29k",
+            "aW5nEhMKC2NodW5rX2luZGV4GAQgASgFEhMKC2NodW5rX2NvdW50GAUgASgF",
+            "EhMKC3NwbGF0X2NvdW50GAYgASgDEhUKDXBheWxvYWRfYnl0ZXMYByABKAMS",
+            "DAoEZGF0YRgIIAEoDBIXCg9nZW9tZXRyaWNfZXJyb3IYCSABKAEiNgoJVGls",
+            "ZUJhdGNoEikKBmNodW5rcxgBIAMoCzIZLndvcmxkc3RyZWFtLnYxLlRpbGVD",
+            "aHVuayKtAQoNQ29sbGlkZXJDaHVuaxIkCgNrZXkYASABKAsyFy53b3JsZHN0",
+            "cmVhbS52MS5UaWxlS2V5Eg8KB3ZlcnNpb24YAiABKAMSEwoLY2h1bmtfaW5k",
+            "ZXgYAyABKAUSEwoLY2h1bmtfY291bnQYBCABKAUSFgoOdHJpYW5nbGVfY291",
+            "bnQYBSABKAUSFQoNcGF5bG9hZF9ieXRlcxgGIAEoAxIMCgRkYXRhGAcgASgM",
+            "ImYKC1RpbGVSZW1vdmFsEiQKA2tleRgBIAEoCzIXLndvcmxkc3RyZWFtLnYx",
+            "LlRpbGVLZXkSMQoGcmVhc29uGAIgASgOMiEud29ybGRzdHJlYW0udjEuVGls",
+            "ZVJlbW92YWxSZWFzb24iTQoSR2VuZXJhdGlvblByb2dyZXNzEgsKA2pvYhgB",
+            "IAEoCRIqCghwcm9ncmVzcxgCIAEoCzIYLndvcmxkc3RyZWFtLnYxLlByb2dy",
+            "ZXNzIqABCg1TdHJlYW1XYXJuaW5nEg4KBnJlYXNvbhgBIAEoCRIPCgdtZXNz",
+            "YWdlGAIgASgJEj0KCG1ldGFkYXRhGAMgAygLMisud29ybGRzdHJlYW0udjEu",
+            "U3RyZWFtV2FybmluZy5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkS",
+            "CwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJ8CgpWaWV3U3RhdHVz",
+            "EhAKCHNlcXVlbmNlGAEgASgDEhAKCGNvbXBsZXRlGAIgASgIEhUKDXBlbmRp",
+            "bmdfdGlsZXMYAyABKAUSFwoPcmVzaWRlbnRfc3BsYXRzGAQgASgDEhoKEnBl",
+            "bmRpbmdfZ2VuZXJhdGlvbhgFIAEoBSKDAQoSRXhwb3J0V29ybGRSZXF1ZXN0",
+            "EgwKBG5hbWUYASABKAkSLAoGZm9ybWF0GAIgASgOMhwud29ybGRzdHJlYW0u",
+            "djEuRXhwb3J0Rm9ybWF0EjEKDGVuZ2luZV9mcmFtZRgDIAEoDjIbLndvcmxk",
+            "c3RyZWFtLnYxLkVuZ2luZUZyYW1lIq0BChNFeHBvcnRXb3JsZFJlc3BvbnNl",
+            "EiwKCHByb2dyZXNzGAMgASgLMhgud29ybGRzdHJlYW0udjEuUHJvZ3Jlc3NI",
+            "ABIuCgZoZWFkZXIYASABKAsyHC53b3JsZHN0cmVhbS52MS5FeHBvcnRIZWFk",
+            "ZXJIABIsCgVjaHVuaxgCIAEoCzIbLndvcmxkc3RyZWFtLnYxLkV4cG9ydENo",
+            "dW5rSABCCgoIcmVzcG9uc2UieAoMRXhwb3J0SGVhZGVyEiwKBmZvcm1hdBgB",
+            "IAEoDjIcLndvcmxkc3RyZWFtLnYxLkV4cG9ydEZvcm1hdBIRCglmaWxlX25h",
+            "bWUYAiABKAkSEgoKbWVkaWFfdHlwZRgDIAEoCRITCgt0b3RhbF9ieXRlcxgE",
+            "IAEoAyIrCgtFeHBvcnRDaHVuaxIOCgZvZmZzZXQYASABKAMSDAoEZGF0YRgC",
+            "IAEoDCpyCgpXb3JsZFN0YXRlEhsKF1dPUkxEX1NUQVRFX1VOU1BFQ0lGSUVE",
+            "EAASGAoUV09STERfU1RBVEVfQ1JFQVRJTkcQARIVChFXT1JMRF9TVEFURV9S",
+            "RUFEWRACEhYKEldPUkxEX1NUQVRFX0ZBSUxFRBADKnMKC0VuZ2luZUZyYW1l",
+            "EhwKGEVOR0lORV9GUkFNRV9VTlNQRUNJRklFRBAAEhUKEUVOR0lORV9GUkFN",
+            "RV9HTFRGEAESFgoSRU5HSU5FX0ZSQU1FX1VOSVRZEAISFwoTRU5HSU5FX0ZS",
+            "QU1FX1VOUkVBTBADKmgKDFRpbGVFbmNvZGluZxIdChlUSUxFX0VOQ09ESU5H",
+            "X1VOU1BFQ0lGSUVEEAASGQoVVElMRV9FTkNPRElOR19SQVdfRjMyEAESHgoa",
+            "VElMRV9FTkNPRElOR19RVUFOVElaRURfVjEQAip5ChFUaWxlUmVtb3ZhbFJl",
+            "YXNvbhIjCh9USUxFX1JFTU9WQUxfUkVBU09OX1VOU1BFQ0lGSUVEEAASHgoa",
+            "VElMRV9SRU1PVkFMX1JFQVNPTl9CVURHRVQQARIfChtUSUxFX1JFTU9WQUxf",
+            "UkVBU09OX0RFTEVURUQQAiqnAQoMRXhwb3J0Rm9ybWF0Eh0KGUVYUE9SVF9G",
+            "T1JNQVRfVU5TUEVDSUZJRUQQABIVChFFWFBPUlRfRk9STUFUX1BMWRABEhUK",
+            "EUVYUE9SVF9GT1JNQVRfU1BaEAISFgoSRVhQT1JUX0ZPUk1BVF9HTFRGEAMS",
+            "FgoSRVhQT1JUX0ZPUk1BVF9NRVNIEAQSGgoWRVhQT1JUX0ZPUk1BVF9DT0xM",
+            "SURFUhAFMo0ECgtXb3JsZFN0cmVhbRJYCgtDcmVhdGVXb3JsZBIiLndvcmxk",
+            "c3RyZWFtLnYxLkNyZWF0ZVdvcmxkUmVxdWVzdBojLndvcmxkc3RyZWFtLnYx",
+            "LkNyZWF0ZVdvcmxkUmVzcG9uc2UwARJNCghHZXRXb3JsZBIfLndvcmxkc3Ry",
+            "ZWFtLnYxLkdldFdvcmxkUmVxdWVzdBogLndvcmxkc3RyZWFtLnYxLkdldFdv",
+            "cmxkUmVzcG9uc2USUwoKTGlzdFdvcmxkcxIhLndvcmxkc3RyZWFtLnYxLkxp",
+            "c3RXb3JsZHNSZXF1ZXN0GiIud29ybGRzdHJlYW0udjEuTGlzdFdvcmxkc1Jl",
+            "c3BvbnNlElYKC0RlbGV0ZVdvcmxkEiIud29ybGRzdHJlYW0udjEuRGVsZXRl",
+            "V29ybGRSZXF1ZXN0GiMud29ybGRzdHJlYW0udjEuRGVsZXRlV29ybGRSZXNw",
+            "b25zZRJOCgdFeHBsb3JlEh4ud29ybGRzdHJlYW0udjEuRXhwbG9yZVJlcXVl",
+            "c3QaHy53b3JsZHN0cmVhbS52MS5FeHBsb3JlUmVzcG9uc2UoATABElgKC0V4",
+            "cG9ydFdvcmxkEiIud29ybGRzdHJlYW0udjEuRXhwb3J0V29ybGRSZXF1ZXN0",
+            "GiMud29ybGRzdHJlYW0udjEuRXhwb3J0V29ybGRSZXNwb25zZTABQicKEmRl",
+            "di53b3JsZHN0cmVhbS52MVABqgIOV29ybGRTdHJlYW0uVjFiBnByb3RvMw=="));
       descriptor = pbr::FileDescriptor.FromGeneratedCode(descriptorData,
           new pbr::FileDescriptor[] { global::Google.Protobuf.WellKnownTypes.TimestampReflection.Descriptor, },
           new pbr::GeneratedClrTypeInfo(new[] {typeof(global::WorldStream.V1.WorldState), typeof(global::WorldStream.V1.EngineFrame), typeof(global::WorldStream.V1.TileEncoding), typeof(global::WorldStream.V1.TileRemovalReason), typeof(global::WorldStream.V1.ExportFormat), }, null, new pbr::GeneratedClrTypeInfo[] {
-            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.World), global::WorldStream.V1.World.Parser, new[]{ "Name", "DisplayName", "State", "CreateTime", "UpdateTime", "SplatCount", "FrameCount", "TileSizeM", "ShDegree", "BoundsMin", "BoundsMax", "Scale", "Generator", "FailureMessage", "SpawnPosition", "SpawnRotation", "SpawnVerticalFovDegrees" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.World), global::WorldStream.V1.World.Parser, new[]{ "Name", "DisplayName", "State", "CreateTime", "UpdateTime", "SplatCount", "FrameCount", "TileSizeM", "ShDegree", "BoundsMin", "BoundsMax", "Scale", "Generator", "FailureMessage", "SpawnPosition", "SpawnRotation", "SpawnVerticalFovDegrees", "Uid" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.WorldScale), global::WorldStream.V1.WorldScale.Parser, new[]{ "DepthSource", "Metric", "MedianDepthM" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.Vec3), global::WorldStream.V1.Vec3.Parser, new[]{ "X", "Y", "Z" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.Quat), global::WorldStream.V1.Quat.Parser, new[]{ "X", "Y", "Z", "W" }, null, null, null, null),
@@ -173,7 +173,7 @@ namespace WorldStream.V1 {
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.TileKey), global::WorldStream.V1.TileKey.Parser, new[]{ "X", "Y", "Z", "Lod" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.HeldTile), global::WorldStream.V1.HeldTile.Parser, new[]{ "Key", "Version" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExploreRequest), global::WorldStream.V1.ExploreRequest.Parser, new[]{ "Start", "View", "Ack" }, new[]{ "Request" }, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExploreStart), global::WorldStream.V1.ExploreStart.Parser, new[]{ "World", "EngineFrame", "SplatBudget", "CreditBytes", "Encodings", "HeldTiles", "Colliders", "NoGeneration" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExploreStart), global::WorldStream.V1.ExploreStart.Parser, new[]{ "World", "EngineFrame", "SplatBudget", "CreditBytes", "Encodings", "HeldTiles", "Colliders", "NoGeneration", "WorldUid" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ViewUpdate), global::WorldStream.V1.ViewUpdate.Parser, new[]{ "Sequence", "Position", "Rotation", "VerticalFovDegrees", "ViewportWidth", "ViewportHeight", "Velocity" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.TileAck), global::WorldStream.V1.TileAck.Parser, new[]{ "Bytes" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExploreResponse), global::WorldStream.V1.ExploreResponse.Parser, new[]{ "Header", "TileChunk", "TileRemoval", "Generation", "Warning", "ViewStatus", "ColliderChunk", "TileBatch" }, new[]{ "Response" }, null, null, null),
@@ -329,6 +329,7 @@ namespace WorldStream.V1 {
       spawnPosition_ = other.spawnPosition_ != null ? other.spawnPosition_.Clone() : null;
       spawnRotation_ = other.spawnRotation_ != null ? other.spawnRotation_.Clone() : null;
       spawnVerticalFovDegrees_ = other.spawnVerticalFovDegrees_;
+      uid_ = other.uid_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -573,6 +574,23 @@ namespace WorldStream.V1 {
       }
     }
 
+    /// <summary>Field number for the "uid" field.</summary>
+    public const int UidFieldNumber = 18;
+    private string uid_ = "";
+    /// <summary>
+    /// This instance of the world, minted when it was created (output only). A world deleted and
+    /// created again under the same name has another uid: a client keys what it caches (tiles,
+    /// resume manifests) by name and uid. Empty for worlds made before instances had uids.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public string Uid {
+      get { return uid_; }
+      set {
+        uid_ = pb::ProtoPreconditions.CheckNotNull(value, "value");
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -605,6 +623,7 @@ namespace WorldStream.V1 {
       if (!object.Equals(SpawnPosition, other.SpawnPosition)) return false;
       if (!object.Equals(SpawnRotation, other.SpawnRotation)) return false;
       if (!pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.Equals(SpawnVerticalFovDegrees, other.SpawnVerticalFovDegrees)) return false;
+      if (Uid != other.Uid) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -629,6 +648,7 @@ namespace WorldStream.V1 {
       if (spawnPosition_ != null) hash ^= SpawnPosition.GetHashCode();
       if (spawnRotation_ != null) hash ^= SpawnRotation.GetHashCode();
       if (SpawnVerticalFovDegrees != 0D) hash ^= pbc::ProtobufEqualityComparers.BitwiseDoubleEqualityComparer.GetHashCode(SpawnVerticalFovDegrees);
+      if (Uid.Length != 0) hash ^= Uid.GetHashCode();
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -715,6 +735,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(137, 1);
         output.WriteDouble(SpawnVerticalFovDegrees);
       }
+      if (Uid.Length != 0) {
+        output.WriteRawTag(146, 1);
+        output.WriteString(Uid);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -793,6 +817,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(137, 1);
         output.WriteDouble(SpawnVerticalFovDegrees);
       }
+      if (Uid.Length != 0) {
+        output.WriteRawTag(146, 1);
+        output.WriteString(Uid);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -853,6 +881,9 @@ namespace WorldStream.V1 {
       }
       if (SpawnVerticalFovDegrees != 0D) {
         size += 2 + 8;
+      }
+      if (Uid.Length != 0) {
+        size += 2 + pb::CodedOutputStream.ComputeStringSize(Uid);
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -937,6 +968,9 @@ namespace WorldStream.V1 {
       }
       if (other.SpawnVerticalFovDegrees != 0D) {
         SpawnVerticalFovDegrees = other.SpawnVerticalFovDegrees;
+      }
+      if (other.Uid.Length != 0) {
+        Uid = other.Uid;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -1042,6 +1076,10 @@ namespace WorldStream.V1 {
             SpawnVerticalFovDegrees = input.ReadDouble();
             break;
           }
+          case 146: {
+            Uid = input.ReadString();
+            break;
+          }
         }
       }
     #endif
@@ -1144,6 +1182,10 @@ namespace WorldStream.V1 {
           }
           case 137: {
             SpawnVerticalFovDegrees = input.ReadDouble();
+            break;
+          }
+          case 146: {
+            Uid = input.ReadString();
             break;
           }
         }
@@ -5284,6 +5326,7 @@ namespace WorldStream.V1 {
       heldTiles_ = other.heldTiles_.Clone();
       colliders_ = other.colliders_;
       noGeneration_ = other.noGeneration_;
+      worldUid_ = other.worldUid_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -5409,6 +5452,23 @@ namespace WorldStream.V1 {
       }
     }
 
+    /// <summary>Field number for the "world_uid" field.</summary>
+    public const int WorldUidFieldNumber = 9;
+    private string worldUid_ = "";
+    /// <summary>
+    /// World.uid of the world whose tiles `held_tiles` lists (the header's world.uid when they
+    /// arrived). Held tiles of another instance, or listed without a uid, are none of this world's:
+    /// the server removes every one of them (TileRemoval, DELETED) and resumes nothing.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public string WorldUid {
+      get { return worldUid_; }
+      set {
+        worldUid_ = pb::ProtoPreconditions.CheckNotNull(value, "value");
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -5432,6 +5492,7 @@ namespace WorldStream.V1 {
       if(!heldTiles_.Equals(other.heldTiles_)) return false;
       if (Colliders != other.Colliders) return false;
       if (NoGeneration != other.NoGeneration) return false;
+      if (WorldUid != other.WorldUid) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -5447,6 +5508,7 @@ namespace WorldStream.V1 {
       hash ^= heldTiles_.GetHashCode();
       if (Colliders != false) hash ^= Colliders.GetHashCode();
       if (NoGeneration != false) hash ^= NoGeneration.GetHashCode();
+      if (WorldUid.Length != 0) hash ^= WorldUid.GetHashCode();
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -5491,6 +5553,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(64);
         output.WriteBool(NoGeneration);
       }
+      if (WorldUid.Length != 0) {
+        output.WriteRawTag(74);
+        output.WriteString(WorldUid);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -5527,6 +5593,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(64);
         output.WriteBool(NoGeneration);
       }
+      if (WorldUid.Length != 0) {
+        output.WriteRawTag(74);
+        output.WriteString(WorldUid);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -5556,6 +5626,9 @@ namespace WorldStream.V1 {
       }
       if (NoGeneration != false) {
         size += 1 + 1;
+      }
+      if (WorldUid.Length != 0) {
+        size += 1 + pb::CodedOutputStream.ComputeStringSize(WorldUid);
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -5588,6 +5661,9 @@ namespace WorldStream.V1 {
       }
       if (other.NoGeneration != false) {
         NoGeneration = other.NoGeneration;
+      }
+      if (other.WorldUid.Length != 0) {
+        WorldUid = other.WorldUid;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -5637,6 +5713,10 @@ namespace WorldStream.V1 {
             NoGeneration = input.ReadBool();
             break;
           }
+          case 74: {
+            WorldUid = input.ReadString();
+            break;
+          }
         }
       }
     #endif
@@ -5683,6 +5763,10 @@ namespace WorldStream.V1 {
           }
           case 64: {
             NoGeneration = input.ReadBool();
+            break;
+          }
+          case 74: {
+            WorldUid = input.ReadString();
             break;
           }
         }
