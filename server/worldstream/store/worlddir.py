@@ -10,9 +10,12 @@ files behind and never reaches a new world that reused the id.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import uuid
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -82,13 +85,39 @@ class WorldFiles:
         self, world_id: str, name: str, sha256: str | None = None
     ) -> dict[str, np.ndarray]:
         path = self.dir(world_id) / f"{name}.npz"
-        if sha256 is not None and sha256_file(path) != sha256:
+        with self._reading(world_id, path):
+            if sha256 is not None and sha256_file(path) != sha256:
+                raise Internal(
+                    "WORLD_DATA_CORRUPT",
+                    f"{path.name} of {_world_name(world_id)} fails its checksum",
+                    world=_world_name(world_id),
+                )
+            return read_arrays(path)
+
+    def read_cache(self, world_id: str, name: str) -> dict[str, np.ndarray] | None:
+        """A derived file (rebuilt from the world's data when absent): None when it is missing or
+        unreadable; WORLD_DELETED when the instance itself is gone, so nothing rebuilds it."""
+        try:
+            return self.read_arrays(world_id, name)
+        except NotFound:
+            raise
+        except Internal:  # missing
+            return None
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return None
+
+    @contextlib.contextmanager
+    def _reading(self, world_id: str, path: Path) -> Iterator[None]:
+        try:
+            yield
+        except FileNotFoundError:
+            if not self.dir(world_id).is_dir():
+                raise _deleted(world_id) from None  # a delete took the directory meanwhile
             raise Internal(
                 "WORLD_DATA_CORRUPT",
-                f"{path.name} of worlds/{world_id} fails its checksum",
-                world=f"worlds/{world_id}",
-            )
-        return read_arrays(path)
+                f"{path.relative_to(self.dir(world_id))} of {_world_name(world_id)} is missing",
+                world=_world_name(world_id),
+            ) from None
 
     def write_manifest(self, world_id: str, manifest: dict) -> None:
         data = json.dumps(manifest, indent=2, sort_keys=True).encode()
@@ -97,7 +126,9 @@ class WorldFiles:
         )
 
     def read_manifest(self, world_id: str) -> dict:
-        return json.loads((self.dir(world_id) / MANIFEST).read_text())
+        path = self.dir(world_id) / MANIFEST
+        with self._reading(world_id, path):
+            return json.loads(path.read_text())
 
     def verify(self, world_id: str) -> list[str]:
         """Problems with the world's files: every file its manifest names must exist and match
@@ -135,10 +166,13 @@ class WorldFiles:
         shutil.rmtree(dst, ignore_errors=True)
 
 
+def _world_name(dir_name: str) -> str:
+    return f"worlds/{dir_name.split('.', 1)[0]}"
+
+
 def _deleted(dir_name: str) -> NotFound:
-    world_id = dir_name.split(".", 1)[0]
     return NotFound(
         "WORLD_DELETED",
-        f"worlds/{world_id} was deleted while this work was in flight",
-        world=f"worlds/{world_id}",
+        f"{_world_name(dir_name)} was deleted while this work was in flight",
+        world=_world_name(dir_name),
     )

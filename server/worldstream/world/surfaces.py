@@ -78,9 +78,8 @@ class Surfaces:
         return _unpack(cached)
 
     def _read(self, world_id: str, name: str, version: int) -> dict[str, np.ndarray] | None:
-        try:
-            arrays = self.files.read_arrays(world_id, name)
-        except (OSError, ValueError, KeyError):
+        arrays = self.files.read_cache(world_id, name)
+        if arrays is None:
             return None
         current = int(arrays.get("version", -1)) == version and str(arrays.get("key")) == self._key
         return arrays if current else None
