@@ -37,29 +37,55 @@ namespace WorldStream.Core
     }
 
     /// <summary>
-    /// The tiles a client holds in one world, for resume: sent as ExploreStart.held_tiles so that
-    /// nothing held is sent again. It also has a small text form for keeping it beside a tile
-    /// cache across runs:
+    /// The tiles a client holds in one world instance, for resume: sent as
+    /// ExploreStart.held_tiles with ExploreStart.world_uid so that nothing held is sent again, and
+    /// nothing held of another instance (a world deleted and made again under its name) is taken
+    /// for this one's. It also has a small text form for keeping it beside a tile cache across
+    /// runs:
     /// <code>
-    /// worldstream-held-tiles 1
+    /// worldstream-held-tiles 2
     /// world worlds/lobby
+    /// uid 5f0c9e2a...        (World.uid; no such line when the world has none)
     /// tile 0 0 -1 2 7        (x y z lod version)
     /// </code>
-    /// At most one entry per cell, as the stream's rule allows.
+    /// Version 1 (no uid line) still reads, with an empty uid: the server then resumes none of its
+    /// tiles of a world that has a uid, and removes them. At most one entry per cell, as the
+    /// stream's rule allows.
     /// </summary>
     public sealed class HeldTileManifest
     {
-        public const string FirstLine = "worldstream-held-tiles 1";
+        public const string FirstLine = "worldstream-held-tiles 2";
+
+        /// <summary>The first line of manifests written before worlds had uids.</summary>
+        public const string FirstLineVersion1 = "worldstream-held-tiles 1";
+
+        static readonly char[] Blanks = { ' ', '\n', '\r', '\t' };
 
         readonly List<HeldTileEntry> entries;
 
+        /// <summary>A manifest of a world without a uid (see the other constructor).</summary>
         public HeldTileManifest(string world, IEnumerable<HeldTileEntry> tiles)
+            : this(world, "", tiles)
         {
-            if (string.IsNullOrEmpty(world) || world.IndexOfAny(new[] { ' ', '\n', '\r', '\t' }) >= 0)
+        }
+
+        /// <param name="worldUid">
+        /// World.uid of the instance the tiles came from (header.world.uid of their stream); empty
+        /// when unknown or when the world has none.
+        /// </param>
+        public HeldTileManifest(string world, string worldUid, IEnumerable<HeldTileEntry> tiles)
+        {
+            if (string.IsNullOrEmpty(world) || world.IndexOfAny(Blanks) >= 0)
             {
                 throw new ArgumentException("world must be a resource name such as worlds/lobby", nameof(world));
             }
+            worldUid = worldUid ?? "";
+            if (worldUid.IndexOfAny(Blanks) >= 0)
+            {
+                throw new ArgumentException("a world uid has no blanks", nameof(worldUid));
+            }
             World = world;
+            WorldUid = worldUid;
             entries = new List<HeldTileEntry>(tiles);
             entries.Sort((a, b) => a.Key.CompareTo(b.Key));
             for (int i = 1; i < entries.Count; i++)
@@ -75,6 +101,9 @@ namespace WorldStream.Core
 
         public string World { get; }
 
+        /// <summary>World.uid of the instance the tiles came from; empty when unknown.</summary>
+        public string WorldUid { get; }
+
         /// <summary>Sorted by key.</summary>
         public IReadOnlyList<HeldTileEntry> Tiles => entries;
 
@@ -83,6 +112,7 @@ namespace WorldStream.Core
             var text = new StringBuilder();
             text.Append(FirstLine).Append('\n');
             text.Append("world ").Append(World).Append('\n');
+            if (WorldUid.Length > 0) text.Append("uid ").Append(WorldUid).Append('\n');
             foreach (var e in entries)
             {
                 text.Append("tile ")
@@ -99,7 +129,7 @@ namespace WorldStream.Core
         {
             if (text == null) throw new ArgumentNullException(nameof(text));
             var lines = text.Replace("\r\n", "\n").Split('\n');
-            if (lines[0] != FirstLine)
+            if (lines[0] != FirstLine && lines[0] != FirstLineVersion1)
             {
                 throw new ManifestFormatException(1, "expected '" + FirstLine + "'");
             }
@@ -108,9 +138,21 @@ namespace WorldStream.Core
                 throw new ManifestFormatException(2, "expected 'world <name>'");
             }
             string world = lines[1].Substring(6);
+            string uid = "";
+            int first = 2;
+            // Version 2 names the instance on the line after the world, when the world has a uid.
+            if (lines[0] == FirstLine && lines.Length > 2 && lines[2].StartsWith("uid", StringComparison.Ordinal))
+            {
+                uid = lines[2].Length > 4 && lines[2][3] == ' ' ? lines[2].Substring(4) : "";
+                if (uid.Length == 0 || uid.IndexOfAny(Blanks) >= 0)
+                {
+                    throw new ManifestFormatException(3, "expected 'uid <World.uid>', got '" + lines[2] + "'");
+                }
+                first = 3;
+            }
             var tiles = new List<HeldTileEntry>();
             var cells = new HashSet<CellKey>();
-            for (int i = 2; i < lines.Length; i++)
+            for (int i = first; i < lines.Length; i++)
             {
                 if (lines[i].Length == 0) continue;
                 var entry = ParseTile(lines[i], i + 1);
@@ -122,7 +164,7 @@ namespace WorldStream.Core
             }
             try
             {
-                return new HeldTileManifest(world, tiles);
+                return new HeldTileManifest(world, uid, tiles);
             }
             catch (ArgumentException e)
             {

@@ -15,6 +15,7 @@ namespace WorldStream.Core
     {
         readonly Dictionary<CellKey, ResidentTile> tiles = new Dictionary<CellKey, ResidentTile>();
         long splatBudget;
+        string worldUid = "";
 
         public TileResidency(long splatBudget)
         {
@@ -30,6 +31,17 @@ namespace WorldStream.Core
                 if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), "the splat budget must be positive");
                 splatBudget = value;
             }
+        }
+
+        /// <summary>
+        /// World.uid of the instance the held tiles came from (header.world.uid of their stream);
+        /// empty until a header names one, or when the world has none. The manifest carries it, so
+        /// that the server never takes these tiles for another instance's.
+        /// </summary>
+        public string WorldUid
+        {
+            get { return worldUid; }
+            set { worldUid = value ?? ""; }
         }
 
         public long ResidentSplats { get; private set; }
@@ -79,18 +91,22 @@ namespace WorldStream.Core
             return held != null && held.Key == key && held.Version == version;
         }
 
-        /// <summary>What to send as ExploreStart.held_tiles on reconnect, sorted by key.</summary>
+        /// <summary>
+        /// What to send as ExploreStart.held_tiles (sorted by key) and world_uid on reconnect.
+        /// </summary>
         public HeldTileManifest Manifest(string world)
         {
             var entries = new List<HeldTileEntry>(tiles.Count);
             foreach (var tile in tiles.Values) entries.Add(new HeldTileEntry(tile.Key, tile.Version));
-            return new HeldTileManifest(world, entries);
+            return new HeldTileManifest(world, worldUid, entries);
         }
 
+        /// <summary>Drops every tile; nothing held belongs to any instance any more.</summary>
         public void Clear()
         {
             tiles.Clear();
             ResidentSplats = 0;
+            worldUid = "";
         }
     }
 }

@@ -31,6 +31,26 @@ namespace WorldStream.Core
         /// <summary>Tiles the renderer holds: the resident ones plus those still under a fade.</summary>
         public int RendererTiles => live.Count;
 
+        /// <summary>
+        /// A stream's header arrived: <paramref name="worldUid"/> is its header.world.uid, the
+        /// world instance it streams. Tiles held of another instance (the world was deleted and
+        /// made again under its name, or they came with no uid) are none of this one's: they all
+        /// go, from the renderer too, before anything of the new stream is applied (the server
+        /// removes them as well, and resumes none of them). Returns how many tiles went.
+        /// </summary>
+        public int BeginWorld(string worldUid)
+        {
+            worldUid = worldUid ?? "";
+            int dropped = 0;
+            if (residency.Count > 0 && worldUid != residency.WorldUid)
+            {
+                dropped = residency.Count;
+                Clear();
+            }
+            residency.WorldUid = worldUid;
+            return dropped;
+        }
+
         /// <summary>A tile whose last chunk arrived and decoded.</summary>
         public ResidencyChange Apply(TileKey key, long version, DecodedTile tile, double now)
         {
@@ -79,7 +99,7 @@ namespace WorldStream.Core
             }
         }
 
-        /// <summary>Drops everything (the session ended without resume).</summary>
+        /// <summary>Drops everything (the session ended without resume), and the world uid with it.</summary>
         public void Clear()
         {
             foreach (var id in live) renderer.RemoveTile(id);

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Grpc.Core;
@@ -19,7 +18,7 @@ namespace WorldStream.Transport
     {
         readonly Api.WorldStream.WorldStreamClient client;
         readonly ExploreOptions options;
-        readonly Func<IList<HeldTileEntry>> heldTiles;
+        readonly Func<HeldTileManifest> heldTiles;
         readonly CancellationTokenSource stop = new CancellationTokenSource();
         readonly SemaphoreSlim wake = new SemaphoreSlim(0);
         readonly object viewLock = new object();
@@ -30,15 +29,16 @@ namespace WorldStream.Transport
         Task running;
 
         /// <param name="heldTiles">
-        /// Called on the stream's thread at each (re)connect: the tiles held now. It must be safe
-        /// to call off the main thread (return a snapshot).
+        /// Called on the stream's thread at each (re)connect: the tiles held now and the uid of
+        /// the world instance they came from (null: none). It must be safe to call off the main
+        /// thread (return a snapshot: a manifest is immutable).
         /// </param>
         public ExploreStream(Api.WorldStream.WorldStreamClient client, ExploreOptions options,
-            Func<IList<HeldTileEntry>> heldTiles)
+            Func<HeldTileManifest> heldTiles)
         {
             this.client = client ?? throw new ArgumentNullException(nameof(client));
             this.options = options ?? throw new ArgumentNullException(nameof(options));
-            this.heldTiles = heldTiles ?? (() => new HeldTileEntry[0]);
+            this.heldTiles = heldTiles ?? (() => null);
         }
 
         /// <summary>Events for the main thread; a decoded tile costs its splat count, others 0.</summary>

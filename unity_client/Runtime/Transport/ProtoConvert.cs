@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using WorldStream.Core;
 using Api = WorldStream.V1;
 
@@ -26,9 +25,10 @@ namespace WorldStream.Transport
 
         /// <summary>
         /// The first request: Unity's frame (the server converts everything to it), the encodings
-        /// this package decodes, preferred first, and the tiles already held.
+        /// this package decodes, preferred first, and the tiles already held with the uid of the
+        /// world instance they came from. A manifest of another world is not sent.
         /// </summary>
-        public static Api.ExploreRequest Start(ExploreOptions options, IEnumerable<HeldTileEntry> held)
+        public static Api.ExploreRequest Start(ExploreOptions options, HeldTileManifest held)
         {
             var start = new Api.ExploreStart
             {
@@ -40,9 +40,10 @@ namespace WorldStream.Transport
                 Colliders = false,
             };
             foreach (var encoding in TileDecoder.Supported) start.Encodings.Add((Api.TileEncoding)(int)encoding);
-            if (held != null)
+            if (held != null && held.World == options.World)
             {
-                foreach (var entry in held)
+                start.WorldUid = held.WorldUid;
+                foreach (var entry in held.Tiles)
                 {
                     start.HeldTiles.Add(new Api.HeldTile { Key = ToProto(entry.Key), Version = entry.Version });
                 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Cysharp.Net.Http;
@@ -42,7 +41,7 @@ namespace WorldStream.Transport
 
         public Api.WorldStream.WorldStreamClient Client { get; }
 
-        public ExploreStream Explore(ExploreOptions options, Func<IList<HeldTileEntry>> heldTiles) =>
+        public ExploreStream Explore(ExploreOptions options, Func<HeldTileManifest> heldTiles) =>
             new ExploreStream(Client, options, heldTiles);
 
         public Task<CallResult<Api.World>> GetWorldAsync(string name, CancellationToken token = default(CancellationToken)) =>

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using UnityEngine;
 using WorldStream.Core;
 using WorldStream.Rendering;
@@ -45,7 +44,7 @@ namespace WorldStream.Unity
         WorldStreamConnection connection;
         ExploreStream stream;
         TileStreamer streamer;
-        volatile HeldTileEntry[] heldSnapshot = new HeldTileEntry[0];
+        volatile HeldTileManifest heldSnapshot;
         bool heldDirty;
 
         /// <summary>The server's answer to the start: granted budget, encoding, spawn pose in Unity's frame.</summary>
@@ -110,7 +109,7 @@ namespace WorldStream.Unity
             connection = null;
             streamer?.Clear();
             streamer = null;
-            heldSnapshot = new HeldTileEntry[0];
+            heldSnapshot = null;
         }
 
         void Update()
@@ -121,10 +120,9 @@ namespace WorldStream.Unity
             streamer.Update(now);
             if (heldDirty)
             {
-                // The stream reads this on its own thread when it reconnects.
-                var entries = new List<HeldTileEntry>(residency.Count);
-                foreach (var tile in residency.Tiles) entries.Add(new HeldTileEntry(tile.Key, tile.Version));
-                heldSnapshot = entries.ToArray();
+                // The stream reads this on its own thread when it reconnects: the tiles and the
+                // uid of the world instance they came from, as one immutable value.
+                heldSnapshot = residency.Manifest(world);
                 heldDirty = false;
             }
         }
@@ -135,6 +133,9 @@ namespace WorldStream.Unity
             {
                 case StreamEventKind.Connected:
                     Header = e.Header;
+                    // Tiles held of another instance of the world (deleted and made again) go.
+                    streamer.BeginWorld(e.Header.World?.Uid ?? "");
+                    heldDirty = true;
                     if (e.Header.SplatBudget > 0) residency.SplatBudget = e.Header.SplatBudget;
                     Connected?.Invoke(e.Header);
                     break;

@@ -113,7 +113,11 @@ namespace WorldStream.Tests
             string head = HeldTileManifest.FirstLine + "\nworld worlds/a\n";
             var cases = new[]
             {
-                Tuple.Create("worldstream-held-tiles 2\nworld worlds/a\n", 1),
+                Tuple.Create("worldstream-held-tiles 3\nworld worlds/a\n", 1),
+                Tuple.Create(head + "uid\ntile 0 0 0 0 1\n", 3),
+                Tuple.Create(head + "uid two words\n", 3),
+                Tuple.Create(head + "tile 0 0 0 0 1\nuid 5f0c\n", 4),
+                Tuple.Create(HeldTileManifest.FirstLineVersion1 + "\nworld worlds/a\nuid 5f0c\n", 3),
                 Tuple.Create(HeldTileManifest.FirstLine + "\nplanet worlds/a\n", 2),
                 Tuple.Create(head + "tile 0 0 0 0 1\ntile 0 0 0 1 1\n", 4),
                 Tuple.Create(head + "tile 0 0 zero 0 1\n", 3),
@@ -132,6 +136,53 @@ namespace WorldStream.Tests
                     new HeldTileEntry(Key(1, 1, 1, 0), 1), new HeldTileEntry(Key(1, 1, 1, 3), 1),
                 }),
                 "two levels of one cell");
+            Check.Throws<ArgumentException>(() => new HeldTileManifest("worlds/a", "5f 0c", new HeldTileEntry[0]),
+                "a blank in the uid");
+        }
+
+        public static void The_manifest_keeps_the_world_uid_through_its_text_form()
+        {
+            var residency = new TileResidency(100000);
+            residency.WorldUid = "5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00";
+            residency.Commit(Key(0, 0, -1, 2), 7, 10);
+            residency.Commit(Key(4, 1, 0, 0), 3, 10);
+            var manifest = residency.Manifest("worlds/lobby");
+            Check.Equal("5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00", manifest.WorldUid, "the residency's uid");
+            var text = manifest.ToText();
+            Check.Equal(
+                "worldstream-held-tiles 2\nworld worlds/lobby\nuid 5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00\n" +
+                "tile 0 0 -1 2 7\ntile 4 1 0 0 3\n", text, "text");
+            var back = HeldTileManifest.Parse(text.Replace("\n", "\r\n"));
+            Check.Equal("worlds/lobby", back.World, "world");
+            Check.Equal(manifest.WorldUid, back.WorldUid, "uid");
+            Check.Equal(2, back.Tiles.Count, "entries");
+            Check.Equal(text, back.ToText(), "the same text again");
+            var noUid = new HeldTileManifest("worlds/lobby", new[] { new HeldTileEntry(Key(1, 0, 0, 0), 1) });
+            Check.Equal("", noUid.WorldUid, "no uid given");
+            Check.Equal("worldstream-held-tiles 2\nworld worlds/lobby\ntile 1 0 0 0 1\n", noUid.ToText(),
+                "a world without a uid has no uid line");
+            Check.Equal("", HeldTileManifest.Parse(noUid.ToText()).WorldUid, "and reads back without one");
+        }
+
+        public static void A_version_1_manifest_still_reads_with_an_empty_uid()
+        {
+            var old = HeldTileManifest.Parse("worldstream-held-tiles 1\nworld worlds/lobby\ntile 0 0 -1 2 7\n");
+            Check.Equal("worlds/lobby", old.World, "world");
+            Check.Equal("", old.WorldUid, "no uid");
+            Check.Equal(new HeldTileEntry(Key(0, 0, -1, 2), 7), old.Tiles[0], "its tile");
+            Check.Equal("worldstream-held-tiles 2\nworld worlds/lobby\ntile 0 0 -1 2 7\n", old.ToText(),
+                "written again as version 2");
+        }
+
+        public static void Clearing_the_residency_forgets_the_world_uid()
+        {
+            var residency = new TileResidency(1000);
+            residency.WorldUid = "abc";
+            residency.Commit(Key(0, 0, 0, 0), 1, 10);
+            residency.Clear();
+            Check.Equal("", residency.WorldUid, "no instance once nothing is held");
+            residency.WorldUid = null;
+            Check.Equal("", residency.WorldUid, "null reads as empty");
         }
     }
 }

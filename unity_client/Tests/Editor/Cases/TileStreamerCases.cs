@@ -86,6 +86,53 @@ namespace WorldStream.Tests
             Check.Equal(0, streamer.Residency.Count, "residency cleared");
         }
 
+        public static void A_header_of_another_world_instance_drops_every_held_tile()
+        {
+            var renderer = new RecordingRenderer();
+            var streamer = new TileStreamer(new TileResidency(100000), renderer, 0.3);
+            Check.Equal(0, streamer.BeginWorld("uid-a"), "nothing held yet");
+            streamer.Apply(new TileKey(0, 0, 0, 1), 1, Tile(10), 0.0);
+            streamer.Apply(new TileKey(0, 0, 0, 0), 1, Tile(40), 0.1);  // fading in over the coarse level
+            streamer.Apply(new TileKey(5, 0, 2, 0), 3, Tile(7), 0.1);
+            Check.Equal("uid-a", streamer.Residency.Manifest("worlds/a").WorldUid, "the manifest names the instance");
+
+            // A reconnect to the same instance keeps everything (resume).
+            Check.Equal(0, streamer.BeginWorld("uid-a"), "the same instance");
+            Check.Equal(2, streamer.Residency.Count, "still held");
+            Check.Equal(3, renderer.Tiles.Count, "still drawn, the fade included");
+
+            // The world was deleted and made again under its name: none of it is this instance's.
+            Check.Equal(2, streamer.BeginWorld("uid-b"), "both held tiles dropped");
+            Check.Equal(0, streamer.Residency.Count, "nothing held");
+            Check.Equal(0L, streamer.Residency.ResidentSplats, "no splats counted");
+            Check.Equal(0, renderer.Tiles.Count, "nothing drawn, the tile under the fade included");
+            Check.Equal(0, streamer.RendererTiles, "no live id");
+            var manifest = streamer.Residency.Manifest("worlds/a");
+            Check.Equal("uid-b", manifest.WorldUid, "the manifest names the new instance");
+            Check.Equal(0, manifest.Tiles.Count, "and holds nothing of the old one");
+            streamer.Update(10);
+            Check.Equal(0, renderer.Tiles.Count, "no fade brings anything back");
+
+            // A removal the server sends for a dropped tile finds nothing.
+            Check.True(streamer.Remove(new TileKey(5, 0, 2, 0)) == null, "already gone");
+            streamer.Apply(new TileKey(5, 0, 2, 0), 1, Tile(9), 11);
+            Check.Equal("uid-b", streamer.Residency.Manifest("worlds/a").WorldUid, "new tiles are the new instance's");
+        }
+
+        public static void Tiles_held_without_a_uid_go_when_the_header_names_one()
+        {
+            var renderer = new RecordingRenderer();
+            var streamer = new TileStreamer(new TileResidency(100000), renderer, 0);
+            streamer.Apply(new TileKey(1, 0, 0, 0), 1, Tile(10), 0);
+            Check.Equal(0, streamer.BeginWorld(""), "a world without a uid: its tiles stay");
+            Check.Equal(1, streamer.Residency.Count, "kept");
+            Check.Equal(1, streamer.BeginWorld("5f0c"), "of unknown origin once the world has a uid");
+            Check.Equal(0, renderer.Tiles.Count, "dropped");
+            streamer.Apply(new TileKey(1, 0, 0, 0), 1, Tile(10), 1);
+            Check.Equal(1, streamer.BeginWorld(null), "a header without a uid is another instance too");
+            Check.Equal("", streamer.Residency.WorldUid, "null reads as empty");
+        }
+
         public static void Colour_and_opacity_follow_the_3dgs_conventions()
         {
             Check.Equal(0.5f, SplatMath.DcToColour(0f), "dc 0 is mid grey");
