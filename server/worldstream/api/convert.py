@@ -14,7 +14,7 @@ from worldstream.store.catalog import WorldRecord
 from worldstream.tiles.grid import TileKey
 from worldstream.v1 import worldstream_pb2 as pb
 
-_WORLD_NAME = re.compile(r"^worlds/([a-z][a-z0-9-]{2,62})$")
+_WORLD_NAME = re.compile(r"^worlds/([a-z][a-z0-9-]{2,62})\Z")  # "$" allows a final "\n"
 MAX_VIEWPORT_SIDE = 16384
 """Largest viewport side a view may declare (16K: above any display). Bounds what a view can
 make the server allocate per pixel; a bigger one is INVALID_VIEW."""
@@ -32,7 +32,7 @@ ENGINE_FRAMES = {
 
 
 def world_id_from_name(name: str, field: str = "name") -> str:
-    match = _WORLD_NAME.match(name)
+    match = _WORLD_NAME.fullmatch(name)
     if match is None:
         raise InvalidArgument(
             "INVALID_WORLD_NAME",

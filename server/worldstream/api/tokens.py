@@ -22,7 +22,7 @@ from worldstream.store.tenants import TENANT_NAME
 TOKENS_ENV = "WORLDSTREAM_TOKENS"
 MIN_TOKEN_CHARS = 16
 log = logging.getLogger("worldstream.auth")
-_TOKEN_CHARS = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII without spaces: a header value
+_TOKEN_CHARS = re.compile(r"^[\x21-\x7e]+\Z")  # printable ASCII without spaces: a header value
 
 
 def _digest(token: str) -> bytes:
@@ -71,24 +71,29 @@ def _check_unique(entries: tuple[tuple[bytes, str], ...], source: str) -> None:
     owners: dict[bytes, str] = {}
     for digest, tenant in entries:
         if digest in owners and owners[digest] != tenant:
-            raise _invalid(
-                source, "", f"one token is given to two tenants ({owners[digest]} and {tenant})"
-            )
+            # No tenant is named: in an entry written the wrong way round (TOKEN:TENANT) the
+            # tenant field holds the token.
+            raise _invalid(source, "", "one token is given to two tenants")
         owners[digest] = tenant
 
 
 def parse_entry(entry: str, source: str, where: str) -> tuple[bytes, str]:
+    """One TENANT:TOKEN entry. A refusal quotes no part of the entry: written the wrong way
+    round (TOKEN:TENANT), its tenant field is the token (docs/security.md)."""
     tenant, sep, token = entry.partition(":")
     if not sep:
         raise _invalid(source, where, "an entry must be TENANT:TOKEN")
-    if not TENANT_NAME.match(tenant):
-        raise _invalid(source, where, f"tenant {tenant[:64]!r} must match {TENANT_NAME.pattern}")
-    if not _TOKEN_CHARS.match(token):
+    if not TENANT_NAME.fullmatch(tenant):
+        raise _invalid(
+            source,
+            where,
+            "the tenant (before the first ':') must be [a-z][a-z0-9-]{0,62}: lower-case "
+            "letters, digits and '-', starting with a letter (is the entry TOKEN:TENANT?)",
+        )
+    if not _TOKEN_CHARS.fullmatch(token):
         raise _invalid(source, where, "a token must be printable ASCII without spaces")
     if len(token) < MIN_TOKEN_CHARS:
-        raise _invalid(
-            source, where, f"the token of {tenant} is shorter than {MIN_TOKEN_CHARS} characters"
-        )
+        raise _invalid(source, where, f"the token is shorter than {MIN_TOKEN_CHARS} characters")
     return _digest(token), tenant
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 from worldstream.cli.progress import bytes_bar, console, fraction_bar
+from worldstream.cli.text import printable
 from worldstream.client import Client
 from worldstream.client.walk import WalkReport, walk
 from worldstream.geometry.camera import Camera, intrinsics_from_fov
@@ -119,7 +120,9 @@ def print_worlds(client: Client) -> int:
         return 0
     for w in rows:
         state = pb.WorldState.Name(w.state).removeprefix("WORLD_STATE_").lower()
-        print(f"{w.name}\t{state}\t{w.splat_count} splats\t{w.display_name}")
+        # One row per world, whatever its names hold (cli/text.py).
+        name, display_name = printable(w.name), printable(w.display_name)
+        print(f"{name}\t{state}\t{w.splat_count} splats\t{display_name}")
     return 0
 
 

@@ -54,7 +54,15 @@ def _serve(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace) -> int:
     from worldstream.api.tokens import new_token, parse_entry
     from worldstream.errors import InvalidArgument
+    from worldstream.store.tenants import TENANT_NAME
 
+    # Checked here too, to name the tenant as given (repr shows a stray newline or space); the
+    # entry check below names no part of an entry, which may hold a token.
+    if not TENANT_NAME.fullmatch(args.tenant):
+        raise ValueError(
+            f"tenant {args.tenant!r} must be [a-z][a-z0-9-]{{0,62}}: lower-case letters, digits "
+            "and '-', starting with a letter"
+        )
     token = new_token()
     try:
         parse_entry(f"{args.tenant}:{token}", "tenant", "")

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 
 LOCAL_TENANT = "local"
 """Owner of every world made with authentication off, and of worlds made before tenants."""
-TENANT_NAME = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+TENANT_NAME = re.compile(r"^[a-z][a-z0-9-]{0,62}\Z")  # "$" allows a final "\n"
 
 _current: ContextVar[str | None] = ContextVar("worldstream_tenant", default=None)
 

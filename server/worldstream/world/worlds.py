@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from worldstream.controls import first_control
 from worldstream.errors import FailedPrecondition, Internal, InvalidArgument, WorldStreamError
 from worldstream.generate import get_generator
 from worldstream.generate.base import GeneratorOptions, SeedInfo, WorldPlane
@@ -37,7 +38,7 @@ from worldstream.world.surfaces import Collider, Surfaces
 
 ProgressFn = Callable[[str, float, str], None]  # (stage, fraction, message)
 Watcher = Callable[["LoadedWorld | None"], None]  # the grown world; None once it is deleted
-WORLD_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
+WORLD_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}\Z")  # \Z: "$" also matches before a final "\n"
 MAX_DISPLAY_NAME_CHARS = 256  # every ListWorlds page carries it: 100 of them stay small
 # 2: Gaussians in chunks, one per extension, each with the world version that added it; layout.
 MANIFEST_VERSION = 2
@@ -85,16 +86,47 @@ class Extension:
     splats: int
 
 
+def _validate_display_name(display_name: str) -> None:
+    if len(display_name) > MAX_DISPLAY_NAME_CHARS:
+        raise InvalidArgument(
+            "INVALID_DISPLAY_NAME",
+            f"display_name has {len(display_name)} characters; the limit is "
+            f"{MAX_DISPLAY_NAME_CHARS}",
+            limit=MAX_DISPLAY_NAME_CHARS,
+        )
+    # A name is shown in terminals, logs and engine UIs: a control character (an escape
+    # sequence, a newline) or a bidirectional override would act there instead of showing.
+    position = first_control(display_name)
+    if position >= 0:
+        raise InvalidArgument(
+            "INVALID_DISPLAY_NAME",
+            f"display_name holds the control character U+{ord(display_name[position]):04X} "
+            f"at {position}",
+            position=position,
+        )
+
+
 def _validate_options(options: CreateOptions, settings: WorldSettings) -> tuple[float, int]:
     tile_size = options.tile_size_m or settings.tile_size_m
     if not (np.isfinite(tile_size) and 0.25 <= tile_size <= 1024.0):
         raise InvalidArgument(
             "INVALID_TILE_SIZE", f"tile_size_m must be in [0.25, 1024], got {options.tile_size_m}"
         )
-    max_side = options.max_side_px or settings.max_side_px
+    # Checked before the photo is read: creation memory grows with the working pixels (see
+    # PhotoLimits.max_working_side_px), so the server's cap, not only the range, bounds it.
+    cap = settings.photo_limits.max_working_side_px
+    max_side = options.max_side_px or min(settings.max_side_px, cap)
     if not 16 <= max_side <= 4096:
         raise InvalidArgument(
             "INVALID_MAX_SIDE", f"max_side_px must be in [16, 4096], got {options.max_side_px}"
+        )
+    if max_side > cap:
+        raise InvalidArgument(
+            "MAX_SIDE_TOO_LARGE",
+            f"max_side_px {max_side} is above this server's limit of {cap} (memory grows with "
+            "the working pixels); ask for at most that, or 0 for the server's default",
+            max_side_px=max_side,
+            limit=cap,
         )
     return float(tile_size), int(max_side)
 
@@ -188,19 +220,13 @@ class Worlds:
     ) -> WorldRecord:
         # Everything a request can get wrong is checked before the world exists, so bad input
         # leaves no trace in the catalog.
-        if world_id and not WORLD_ID.match(world_id):
+        if world_id and not WORLD_ID.fullmatch(world_id):
             raise InvalidArgument(
                 "INVALID_WORLD_ID",
                 "world_id must match [a-z][a-z0-9-]{2,62}",
                 world_id=world_id[:80],
             )
-        if len(display_name) > MAX_DISPLAY_NAME_CHARS:
-            raise InvalidArgument(
-                "INVALID_DISPLAY_NAME",
-                f"display_name has {len(display_name)} characters; the limit is "
-                f"{MAX_DISPLAY_NAME_CHARS}",
-                limit=MAX_DISPLAY_NAME_CHARS,
-            )
+        _validate_display_name(display_name)
         world_id = world_id or f"w-{uuid.uuid4().hex[:12]}"
         tile_size, max_side = _validate_options(options, self.settings)
         generator = get_generator(options.generator, self.settings.generator_options)
