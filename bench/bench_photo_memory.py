@@ -111,7 +111,7 @@ def main() -> None:
             what = f"{'3000x3000' if square else '4000x3000'} JPEG, {len(photo) / 1e6:.2f} MB"
         else:
             photo = BOMBS[case](*bombs.BOMB_SIZE)
-            result = bombs.decode_peak(photo, tmp, 640, args.server)
+            result = bombs.decode_peak(photo, tmp, 640, args.server, light=False)
             what = f"{bombs.BOMB_SIZE[0]}x{bombs.BOMB_SIZE[1]}, {len(photo) / 1e3:.0f} KB"
         own = result["peak"] - result["before"]
         print(

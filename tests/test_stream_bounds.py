@@ -4,13 +4,16 @@ by flow control, not buffered without end, and the server goes on serving the ot
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import grpc
 import pytest
 
-from security_support import assert_serving
+from conftest import fresh_server
+from security_support import assert_serving, rpc_error
 from worldstream.api import explore
+from worldstream.api.config import ServerConfig
 from worldstream.api.explore_inbox import MAX_REQUEST_BYTES, MAX_REQUESTS, StreamInbox
 from worldstream.cli.commands import spawn_camera
 from worldstream.client import Client
@@ -183,3 +186,63 @@ def test_of_the_worlds_growth_an_inbox_keeps_the_newest_in_the_place_of_the_firs
 def test_an_inbox_that_holds_nothing_is_refused():
     with pytest.raises(ValueError):
         StreamInbox(max_requests=0)
+
+
+# -- a stream that never starts ------------------------------------------------------------------
+
+
+def silent(stop: threading.Event):
+    """A request iterator that sends nothing until `stop` is set, then half-closes."""
+    stop.wait()
+    yield from ()
+
+
+def test_streams_that_never_start_end_with_start_timeout_and_give_their_sessions_back(
+    tmp_path, photo
+):
+    limits = dict(max_sessions_per_tenant=2, explore_start_timeout_s=0.5)
+    stop = threading.Event()
+    with fresh_server(tmp_path, generate_on_demand=False, **limits) as server:
+        with Client(server.address, timeout=30) as c:
+            world = c.create_world(photo)
+            opened = time.monotonic()
+            never_started = [c.stub.Explore(silent(stop), timeout=20) for _ in range(2)]
+            try:
+                # They hold both of the tenant's sessions...
+                refused = rpc_error(c.explore(world.name).next, timeout=20)
+                assert refused.reason == "SESSION_LIMIT_REACHED"
+                # ...until their start is overdue: each ends with its reason, not the client's
+                # own deadline.
+                for call in never_started:
+                    ended = rpc_error(next, call)
+                    assert (ended.code, ended.reason) == (
+                        grpc.StatusCode.DEADLINE_EXCEEDED,
+                        "START_TIMEOUT",
+                    )
+                    assert ended.metadata == {"timeout_s": "0.5"}
+                assert time.monotonic() - opened < 10
+            finally:
+                stop.set()
+            # The slots are free: two streams start again.
+            with c.explore(world.name) as first, c.explore(world.name) as second:
+                assert first.next(timeout=20).WhichOneof("response") == "header"
+                assert second.next(timeout=20).WhichOneof("response") == "header"
+        assert_serving(server.address)
+
+
+def test_a_stream_whose_start_comes_in_time_is_not_cut_off(tmp_path, photo):
+    server = fresh_server(tmp_path, generate_on_demand=False, explore_start_timeout_s=0.5)
+    with server, Client(server.address, timeout=30) as c:
+        world = c.create_world(photo)
+        with c.explore(world.name) as stream:
+            assert stream.next(timeout=20).WhichOneof("response") == "header"
+            time.sleep(1.0)  # the deadline is for the start only
+            stream.send_view(spawn_camera(world, 96, 72), 1)
+            while (response := stream.next(timeout=20)).WhichOneof("response") != "view_status":
+                pass
+            assert response.view_status.sequence == 1
+
+
+def test_the_start_timeout_must_be_positive():
+    with pytest.raises(ValueError, match="explore_start_timeout_s"):
+        ServerConfig(explore_start_timeout_s=0)

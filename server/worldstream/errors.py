@@ -41,5 +41,9 @@ class ResourceExhausted(WorldStreamError):
     """A limit or quota was reached."""
 
 
+class DeadlineExceeded(WorldStreamError):
+    """Something the call needed did not happen in the time allowed."""
+
+
 class Internal(WorldStreamError):
     """A server-side fault; the server keeps serving."""

@@ -105,6 +105,10 @@ class ServerConfig:
     max_generation_jobs: int = 64
     """Generation jobs queued or running server-wide; beyond it no new region is generated
     (GENERATION_QUEUE_FULL) until jobs end."""
+    explore_start_timeout_s: float = 10.0
+    """How long an Explore stream may stay open without its `start`; it then ends with
+    START_TIMEOUT and its session slot is free again (a stream that never starts would hold one
+    of the tenant's `max_sessions_per_tenant` slots for as long as its connection lives)."""
     max_view_updates_per_s: float = 120.0
     """Camera updates per second a session may send, as a token bucket holding one second's
     worth (api/ratelimit.py); views beyond it are coalesced (only the latest applies, once the
@@ -120,6 +124,7 @@ class ServerConfig:
             "max_creations_per_tenant",
             "max_generation_jobs",
             "max_view_updates_per_s",
+            "explore_start_timeout_s",
             "keepalive_s",
             "keepalive_timeout_s",
             "min_client_ping_interval_s",

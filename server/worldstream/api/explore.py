@@ -28,7 +28,7 @@ from worldstream.api.ratelimit import RateLimiter
 from worldstream.api.send_gate import Priority, SendGate
 from worldstream.api.tile_messages import TileMessages, packed
 from worldstream.api.wire import TileWire
-from worldstream.errors import InvalidArgument, WorldStreamError
+from worldstream.errors import DeadlineExceeded, InvalidArgument, WorldStreamError
 from worldstream.geometry.engine import EngineFrame, points_from_engine
 from worldstream.session.explore import ExploreSession, Send, SessionLimits
 from worldstream.store.catalog import instance_gone
@@ -108,10 +108,22 @@ async def _read_requests(context: grpc.aio.ServicerContext, queue: StreamInbox) 
         await queue.put(_EOF)
 
 
+async def _read_start(context: grpc.aio.ServicerContext, timeout_s: float):
+    """The first request, or START_TIMEOUT: a stream holds a session slot from its opening."""
+    try:
+        return await asyncio.wait_for(context.read(), timeout_s)
+    except TimeoutError:
+        raise DeadlineExceeded(
+            "START_TIMEOUT",
+            f"no start within {timeout_s:g} s of opening the stream",
+            timeout_s=f"{timeout_s:g}",
+        ) from None
+
+
 async def explore(shared: Shared, context: grpc.aio.ServicerContext) -> None:
     config = shared.config
     try:
-        first = await context.read()
+        first = await _read_start(context, config.explore_start_timeout_s)
         if first is grpc.aio.EOF:
             return
         if first.WhichOneof("request") != "start":

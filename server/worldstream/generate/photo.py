@@ -87,8 +87,11 @@ class PhotoLimits:
     over) is refused above ~30 MP (~24 MP), and so is a TIFF of a mode that needs more."""
     max_working_side_px: int = 1024
     """Largest `max_side_px` a CreateWorld may ask for (MAX_SIDE_TOO_LARGE above it). Creation
-    memory grows with the working pixels: ~1.1 KB each at its peak (bench/bench_photo_memory.py),
-    so 1024 bounds one creation to ~1.2 GB (a square photo) where 4096 would take ~19 GB."""
+    memory grows with the working pixels: ~1.06 KB each at its peak, measured as the peak RSS of
+    a fresh process running Worlds.create (classic generator, layout prior) less its RSS before
+    (bench/bench_photo_memory.py: 1,060 MiB at 1024x1024, 824 MiB at 1024x768, 2,970 MiB at
+    2048x1536, most of it the seed lift's colour fit). So 1024 bounds one creation to ~1.1 GB
+    where 4096 would take ~18 GB."""
 
     def __post_init__(self) -> None:
         if not 16 <= self.max_working_side_px <= 4096:
