@@ -103,6 +103,11 @@ REFUSED_UPLOADS = [
     ("upper-case world id", JPEG, {"world_id": "Lobby"}, "INVALID_WORLD_ID"),
     ("world id with a slash", JPEG, {"world_id": "a/b/c"}, "INVALID_WORLD_ID"),
     ("unknown generator", JPEG, {"generator": "lyra9"}, "UNKNOWN_GENERATOR"),
+    ("world id with a final newline", JPEG, {"world_id": "abc\n"}, "INVALID_WORLD_ID"),
+    ("max side above the memory limit", JPEG, {"max_side_px": 4096}, "MAX_SIDE_TOO_LARGE"),
+    ("EPS", encode(Image.fromarray(RGB), "EPS"), {}, "PHOTO_FORMAT_UNSUPPORTED"),
+    ("PPM", encode(Image.fromarray(RGB), "PPM"), {}, "PHOTO_FORMAT_UNSUPPORTED"),
+    ("escapes in the display name", JPEG, {"display_name": "\x1b[2J"}, "INVALID_DISPLAY_NAME"),
 ]
 
 

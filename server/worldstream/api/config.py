@@ -35,7 +35,8 @@ class ServerConfig:
     data_dir: Path = field(default_factory=default_data_dir)
     """Catalog and world files."""
     photo_limits: PhotoLimits = field(default_factory=PhotoLimits)
-    """Upload bytes, decoded pixels and minimum side of a photo."""
+    """Upload bytes, decoded pixels, minimum side, decode memory (estimated from the header) of
+    a photo, and the largest working side a creation may ask for (generate/photo.py)."""
     max_receive_message_bytes: int = 32 * MiB
     """Largest request message; above the photo limit so oversize photos get a precise reason."""
     max_send_message_bytes: int = 4 * MiB
