@@ -108,6 +108,11 @@ def test_the_core_builds_with_warnings_as_errors_and_passes_every_unit_case(buil
         "random_corruption_decodes_cleanly_or_fails_with_a_payload_error",
         "the_status_trailer_gives_code_reason_domain_and_metadata",
         "the_manifest_round_trips_through_its_text_form",
+        "the_manifest_keeps_the_world_uid_through_its_text_form",
+        "a_version_1_manifest_still_reads_with_an_empty_uid",
+        "a_header_of_another_world_instance_drops_every_held_tile",
+        "each_reconnect_sends_the_held_tiles_with_the_uid_of_their_own_world_instance",
+        "the_driver_drops_every_held_tile_when_a_header_names_another_world_instance",
         "an_explore_stream_without_a_server_reports_it_and_reconnects_only_when_asked",
     ):
         assert passed(output, case), f"{case} did not pass\n{output}"
@@ -426,6 +431,19 @@ def test_a_cpp_session_keeps_a_small_splat_budget(build, server, created):
     )
     assert counts == (1, 0, 0), output
     print(re.search(r"^BUDGET .*$", output, re.M).group(0))
+
+
+def test_a_cpp_manifest_of_a_deleted_world_resumes_nothing_in_the_world_made_again_under_its_name(
+    build, server, photo
+):
+    output, counts = run_cases(
+        build / "tests" / "worldstream_live_tests",
+        "a_manifest_of_a_deleted_world_resumes_nothing_in_the_world_created_again_under_its_name",
+        env={**live_env(server), "WORLDSTREAM_PHOTO": str(photo)},
+        timeout=300,
+    )
+    assert counts == (1, 0, 0), output
+    print(re.search(r"^INSTANCES .*$", output, re.M).group(0))
 
 
 def test_unknown_worlds_bad_requests_and_bad_tokens_get_precise_errors_in_cpp(

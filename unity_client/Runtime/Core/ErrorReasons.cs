@@ -16,9 +16,12 @@ namespace WorldStream.Core
         public const string PhotoTooSmall = "PHOTO_TOO_SMALL";
         public const string PhotoNotAnImage = "PHOTO_NOT_AN_IMAGE";
         public const string PhotoCorrupt = "PHOTO_CORRUPT";
+        public const string PhotoDecodeTooLarge = "PHOTO_DECODE_TOO_LARGE";
+        public const string PhotoFormatUnsupported = "PHOTO_FORMAT_UNSUPPORTED";
         public const string InvalidFieldOfView = "INVALID_FIELD_OF_VIEW";
         public const string InvalidTileSize = "INVALID_TILE_SIZE";
         public const string InvalidMaxSide = "INVALID_MAX_SIDE";
+        public const string MaxSideTooLarge = "MAX_SIDE_TOO_LARGE";
         public const string UnknownGenerator = "UNKNOWN_GENERATOR";
         public const string DepthModelNotFound = "DEPTH_MODEL_NOT_FOUND";
         public const string DepthModelInvalid = "DEPTH_MODEL_INVALID";
@@ -29,12 +32,14 @@ namespace WorldStream.Core
         public const string InvalidPageSize = "INVALID_PAGE_SIZE";
         public const string InvalidPageToken = "INVALID_PAGE_TOKEN";
         public const string StartRequired = "START_REQUIRED";
+        public const string StartTimeout = "START_TIMEOUT";
         public const string InvalidEngineFrame = "INVALID_ENGINE_FRAME";
         public const string InvalidSplatBudget = "INVALID_SPLAT_BUDGET";
         public const string InvalidCreditBytes = "INVALID_CREDIT_BYTES";
         public const string ManifestTooLarge = "MANIFEST_TOO_LARGE";
         public const string NoSupportedEncoding = "NO_SUPPORTED_ENCODING";
         public const string WorldNotFound = "WORLD_NOT_FOUND";
+        public const string WorldDeleted = "WORLD_DELETED";
         public const string WorldAlreadyExists = "WORLD_ALREADY_EXISTS";
         public const string WorldNotReady = "WORLD_NOT_READY";
         public const string ExportFormatUnsupported = "EXPORT_FORMAT_UNSUPPORTED";

@@ -19,7 +19,7 @@ int64_t ExploreDriver::tick(double now_seconds, int64_t upload_budget_splats) {
     streamer_.update(now_seconds);
     if (held_dirty_) {
         // The worker reads this when it reconnects.
-        session_.set_held_tiles(residency_.held_tiles(), applied_through_);
+        session_.set_held_tiles(residency_.held_tiles(), residency_.world_uid(), applied_through_);
         held_dirty_ = false;
     }
     return spent;
@@ -27,7 +27,7 @@ int64_t ExploreDriver::tick(double now_seconds, int64_t upload_budget_splats) {
 
 void ExploreDriver::clear() {
     streamer_.clear();
-    session_.set_held_tiles({}, applied_through_);
+    session_.set_held_tiles({}, std::string(), applied_through_);
     held_dirty_ = false;
 }
 
@@ -38,6 +38,10 @@ void ExploreDriver::apply(StreamEvent& event, double now) {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, ConnectedEvent>) {
                 header_ = e.header;
+                // Tiles held of another instance of the world (deleted and created again under
+                // its name) go before anything of this stream is applied. The session replays
+                // the header onto the manifest by itself, so only a drop makes it stale.
+                if (streamer_.begin_world(e.header.world.uid) > 0) held_dirty_ = true;
                 residency_.set_splat_budget(e.header.splat_budget);
                 if (callbacks_.connected) callbacks_.connected(e.header);
             } else if constexpr (std::is_same_v<T, TileDecodedEvent>) {

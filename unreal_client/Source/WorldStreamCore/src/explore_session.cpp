@@ -12,6 +12,7 @@
 #include <optional>
 #include <deque>
 #include <map>
+#include <string>
 #include <thread>
 #include <unordered_map>
 
@@ -41,7 +42,10 @@ Error cancelled() {
 class ExploreSession::Impl {
 public:
     Impl(std::shared_ptr<detail::Connection> connection, ExploreOptions options)
-        : connection_(std::move(connection)), options_(std::move(options)), held_(options_.held_tiles) {}
+        : connection_(std::move(connection)),
+          options_(std::move(options)),
+          held_(options_.held_tiles),
+          held_uid_(options_.held_world_uid) {}
 
     ~Impl() { stop(); }
 
@@ -67,9 +71,10 @@ public:
         wake();
     }
 
-    void set_held_tiles(std::vector<HeldTile> tiles, uint64_t applied_through) {
+    void set_held_tiles(std::vector<HeldTile> tiles, std::string world_uid, uint64_t applied_through) {
         std::lock_guard<std::mutex> lock(mailbox_mutex_);
         held_ = std::move(tiles);
+        held_uid_ = std::move(world_uid);
         held_through_ = applied_through;
         while (!delivered_.empty() && delivered_.front().delivery <= applied_through) delivered_.pop_front();
     }
@@ -115,18 +120,26 @@ private:
         bool done() const { return finished && !start_in_flight && !read_in_flight && !write_in_flight; }
     };
 
-    // A tile event the worker queued: replayed onto the game thread's snapshot at a reconnect
-    // until the game thread reports it applied.
+    // An event the worker queued that changes what is held: replayed onto the game thread's
+    // snapshot at a reconnect until the game thread reports it applied.
     struct Delivered {
+        enum class Kind { Tile, Removal, Header };
+        Kind kind = Kind::Tile;
         uint64_t delivery = 0;
         TileKey key;
         int64_t version = 0;
-        bool removed = false;
+        std::string world_uid;  // a header's world.uid
+    };
+
+    // What a (re)connect sends: the tiles held and the uid of the instance they came from.
+    struct Resume {
+        std::vector<HeldTile> tiles;
+        std::string world_uid;
     };
 
     // The manifest for a (re)connect: the game thread's snapshot plus what is still queued.
     // Called with mailbox_mutex_ held.
-    std::vector<HeldTile> manifest_locked() const {
+    Resume manifest_locked() const {
         std::map<TileKey, HeldTile> by_key;
         std::unordered_map<CellKey, TileKey, CellKeyHash> key_of_cell;
         auto put = [&](const HeldTile& tile) {
@@ -135,31 +148,48 @@ private:
             key_of_cell[tile.key.cell()] = tile.key;
             by_key[tile.key] = tile;
         };
+        std::string uid = held_uid_;
         for (const HeldTile& tile : held_) put(tile);
         for (const Delivered& d : delivered_) {
             if (d.delivery <= held_through_) continue;
-            if (!d.removed) {
-                put(HeldTile{d.key, d.version});
-            } else if (auto old = key_of_cell.find(d.key.cell()); old != key_of_cell.end()) {
-                by_key.erase(old->second);
-                key_of_cell.erase(old);
+            switch (d.kind) {
+                case Delivered::Kind::Header:
+                    // As the game thread does when it applies the header (TileStreamer::
+                    // begin_world): tiles of another instance are dropped, none is sent as this
+                    // instance's.
+                    if (d.world_uid != uid) {
+                        by_key.clear();
+                        key_of_cell.clear();
+                    }
+                    uid = d.world_uid;
+                    break;
+                case Delivered::Kind::Tile:
+                    put(HeldTile{d.key, d.version});
+                    break;
+                case Delivered::Kind::Removal:
+                    if (auto old = key_of_cell.find(d.key.cell()); old != key_of_cell.end()) {
+                        by_key.erase(old->second);
+                        key_of_cell.erase(old);
+                    }
+                    break;
             }
         }
-        std::vector<HeldTile> manifest;
-        manifest.reserve(by_key.size());
-        for (const auto& [key, tile] : by_key) manifest.push_back(tile);
-        return manifest;
+        Resume resume;
+        resume.world_uid = std::move(uid);
+        resume.tiles.reserve(by_key.size());
+        for (const auto& [key, tile] : by_key) resume.tiles.push_back(tile);
+        return resume;
     }
 
-    // Queues a tile event and logs it for the manifest; numbered under the mailbox lock so that
-    // the log and the numbers agree.
-    void deliver(const Call& call, StreamEventBody body, int64_t cost, const TileKey& key,
-                 int64_t version, bool removed) {
+    // Queues an event that changes what is held and logs it for the manifest; numbered under
+    // the mailbox lock so that the log and the numbers agree.
+    void deliver(const Call& call, StreamEventBody body, int64_t cost, Delivered what) {
         uint64_t delivery = 0;
         {
             std::lock_guard<std::mutex> lock(mailbox_mutex_);
             delivery = ++deliveries_;
-            delivered_.push_back(Delivered{delivery, key, version, removed});
+            what.delivery = delivery;
+            delivered_.push_back(std::move(what));
         }
         events_.push(StreamEvent{call.generation, delivery, std::move(body)}, cost);
     }
@@ -202,7 +232,7 @@ private:
     Error stream_once(ReconnectBackoff& backoff) {
         Call call(options_.max_payload_bytes);
         call.generation = ++generation_;
-        std::vector<HeldTile> held;
+        Resume held;
         {
             std::lock_guard<std::mutex> lock(mailbox_mutex_);
             if (stopping_) return cancelled();
@@ -215,7 +245,7 @@ private:
         call.stream = connection_->stub->PrepareAsyncExplore(&call.context, &queue_);
         call.stream->StartCall(tag(Op::Start));
         call.start_in_flight = true;
-        const pb::ExploreRequest start = convert::start(options_, held);
+        const pb::ExploreRequest start = convert::start(options_, held.tiles, held.world_uid);
 
         while (!call.done()) {
             void* t = nullptr;
@@ -331,10 +361,16 @@ private:
 
     void handle(Call& call, const pb::ExploreResponse& response, ReconnectBackoff& backoff) {
         switch (response.response_case()) {
-            case pb::ExploreResponse::kHeader:
+            case pb::ExploreResponse::kHeader: {
                 backoff.succeeded();
-                post(call, ConnectedEvent{convert::header(response.header())});
+                // Numbered like tile events: it names the world instance, and so decides whether
+                // the tiles held before it are still this world's.
+                Delivered what;
+                what.kind = Delivered::Kind::Header;
+                what.world_uid = response.header().world().uid();
+                deliver(call, ConnectedEvent{convert::header(response.header())}, 0, std::move(what));
                 break;
+            }
             case pb::ExploreResponse::kTileChunk:
                 on_chunk(call, response.tile_chunk());
                 break;
@@ -345,7 +381,10 @@ private:
             case pb::ExploreResponse::kTileRemoval: {
                 const TileKey key = convert::key(response.tile_removal().key());
                 const auto reason = static_cast<TileRemovalReason>(response.tile_removal().reason());
-                deliver(call, TileRemovedEvent{key, reason}, 0, key, 0, true);
+                Delivered what;
+                what.kind = Delivered::Kind::Removal;
+                what.key = key;
+                deliver(call, TileRemovedEvent{key, reason}, 0, std::move(what));
                 break;
             }
             case pb::ExploreResponse::kViewStatus:
@@ -387,10 +426,14 @@ private:
         }
         auto tile = std::make_shared<const DecodedTile>(std::move(decoded.value()));
         const int64_t cost = tile->splat_count;
+        Delivered what;
+        what.kind = Delivered::Kind::Tile;
+        what.key = whole.info.key;
+        what.version = whole.info.version;
         deliver(call,
                 TileDecodedEvent{whole.info.key, whole.info.version, std::move(tile), bytes,
                                  whole.info.geometric_error},
-                cost, whole.info.key, whole.info.version, false);
+                cost, std::move(what));
     }
 
     std::shared_ptr<detail::Connection> connection_;
@@ -412,6 +455,7 @@ private:
     std::optional<ViewToSend> last_view_;
     int64_t pending_ack_ = 0;
     std::vector<HeldTile> held_;
+    std::string held_uid_;
     uint64_t held_through_ = 0;
     uint64_t deliveries_ = 0;
     std::deque<Delivered> delivered_;
@@ -425,8 +469,8 @@ ExploreSession::~ExploreSession() { impl_->stop(); }
 EventQueue& ExploreSession::events() { return impl_->events(); }
 void ExploreSession::send_view(const ViewToSend& view) { impl_->send_view(view); }
 void ExploreSession::acknowledge(int64_t bytes, int generation) { impl_->acknowledge(bytes, generation); }
-void ExploreSession::set_held_tiles(std::vector<HeldTile> tiles, uint64_t applied_through) {
-    impl_->set_held_tiles(std::move(tiles), applied_through);
+void ExploreSession::set_held_tiles(std::vector<HeldTile> tiles, std::string world_uid, uint64_t applied_through) {
+    impl_->set_held_tiles(std::move(tiles), std::move(world_uid), applied_through);
 }
 int ExploreSession::generation() const { return impl_->generation(); }
 bool ExploreSession::running() const { return impl_->running(); }

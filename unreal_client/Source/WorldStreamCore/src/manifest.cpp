@@ -10,6 +10,8 @@ namespace worldstream {
 
 namespace {
 
+constexpr const char* kBlanks = " \t\r\n";
+
 Unexpected<ManifestError> fail(int line, std::string message) {
     return unexpected(ManifestError{line, std::move(message)});
 }
@@ -37,8 +39,16 @@ bool parse_integer(const std::string& text, long long& value) {
 }  // namespace
 
 Expected<HeldTileManifest, ManifestError> HeldTileManifest::make(std::string world, std::vector<HeldTile> tiles) {
-    if (world.empty() || world.find_first_of(" \t\r\n") != std::string::npos) {
+    return make(std::move(world), std::string(), std::move(tiles));
+}
+
+Expected<HeldTileManifest, ManifestError> HeldTileManifest::make(std::string world, std::string world_uid,
+                                                                 std::vector<HeldTile> tiles) {
+    if (world.empty() || world.find_first_of(kBlanks) != std::string::npos) {
         return fail(0, "world must be a resource name such as worlds/lobby, got '" + world + "'");
+    }
+    if (world_uid.find_first_of(kBlanks) != std::string::npos) {
+        return fail(0, "a world uid has no blanks, got '" + world_uid + "'");
     }
     std::sort(tiles.begin(), tiles.end(), [](const HeldTile& a, const HeldTile& b) { return a.key < b.key; });
     for (std::size_t i = 1; i < tiles.size(); ++i) {
@@ -47,11 +57,12 @@ Expected<HeldTileManifest, ManifestError> HeldTileManifest::make(std::string wor
                                ": a client holds one level per cell");
         }
     }
-    return HeldTileManifest(std::move(world), std::move(tiles));
+    return HeldTileManifest(std::move(world), std::move(world_uid), std::move(tiles));
 }
 
 std::string HeldTileManifest::to_text() const {
     std::string text = std::string(kFirstLine) + "\nworld " + world_ + "\n";
+    if (!world_uid_.empty()) text += "uid " + world_uid_ + "\n";
     for (const auto& t : tiles_) {
         text += "tile " + std::to_string(t.key.x) + " " + std::to_string(t.key.y) + " " +
                 std::to_string(t.key.z) + " " + std::to_string(t.key.lod) + " " +
@@ -68,12 +79,23 @@ Expected<HeldTileManifest, ManifestError> HeldTileManifest::parse(const std::str
         unix_text += text[i];
     }
     const auto lines = split(unix_text, '\n');
-    if (lines[0] != kFirstLine) return fail(1, std::string("expected '") + kFirstLine + "'");
+    const bool version2 = lines[0] == kFirstLine;
+    if (!version2 && lines[0] != kFirstLineVersion1) return fail(1, std::string("expected '") + kFirstLine + "'");
     if (lines.size() < 2 || lines[1].rfind("world ", 0) != 0) return fail(2, "expected 'world <name>'");
     const std::string world = lines[1].substr(6);
+    std::string uid;
+    std::size_t first = 2;
+    // Version 2 names the instance on the line after the world, when the world has a uid.
+    if (version2 && lines.size() > 2 && lines[2].rfind("uid", 0) == 0) {
+        if (lines[2].rfind("uid ", 0) == 0) uid = lines[2].substr(4);
+        if (uid.empty() || uid.find_first_of(kBlanks) != std::string::npos) {
+            return fail(3, "expected 'uid <World.uid>', got '" + lines[2] + "'");
+        }
+        first = 3;
+    }
     std::vector<HeldTile> tiles;
     std::unordered_set<CellKey, CellKeyHash> cells;
-    for (std::size_t i = 2; i < lines.size(); ++i) {
+    for (std::size_t i = first; i < lines.size(); ++i) {
         const int number = static_cast<int>(i + 1);
         if (lines[i].empty()) continue;
         const auto parts = split(lines[i], ' ');
@@ -98,7 +120,7 @@ Expected<HeldTileManifest, ManifestError> HeldTileManifest::parse(const std::str
         }
         tiles.push_back(tile);
     }
-    auto made = make(world, std::move(tiles));
+    auto made = make(world, uid, std::move(tiles));
     if (!made) return fail(2, made.error().message);
     return made;
 }

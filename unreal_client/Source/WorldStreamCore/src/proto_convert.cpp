@@ -46,6 +46,7 @@ WorldInfo world(const pb::World& w) {
     out.spawn_position = vec3(w.spawn_position());
     out.spawn_rotation = quat(w.spawn_rotation());
     out.spawn_vertical_fov_degrees = w.spawn_vertical_fov_degrees();
+    out.uid = w.uid();
     return out;
 }
 
@@ -95,7 +96,8 @@ TileChunkInfo chunk_info(const pb::TileChunk& c) {
     return out;
 }
 
-pb::ExploreRequest start(const ExploreOptions& options, const std::vector<HeldTile>& held) {
+pb::ExploreRequest start(const ExploreOptions& options, const std::vector<HeldTile>& held,
+                         const std::string& held_world_uid) {
     pb::ExploreRequest request;
     pb::ExploreStart* s = request.mutable_start();
     s->set_world(options.world);
@@ -111,6 +113,7 @@ pb::ExploreRequest start(const ExploreOptions& options, const std::vector<HeldTi
         out->mutable_key()->set_lod(h.key.lod);
         out->set_version(h.version);
     }
+    s->set_world_uid(held_world_uid);
     s->set_no_generation(options.no_generation);
     return request;
 }

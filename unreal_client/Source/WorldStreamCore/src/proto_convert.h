@@ -2,6 +2,7 @@
 // place besides client.cpp and explore_session.cpp that sees generated types.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "worldstream/chunk_assembler.h"
@@ -22,7 +23,9 @@ WarningInfo warning(const pb::StreamWarning& w);
 TileKey key(const pb::TileKey& k);
 TileChunkInfo chunk_info(const pb::TileChunk& c);
 
-pb::ExploreRequest start(const ExploreOptions& options, const std::vector<HeldTile>& held);
+// `held` and `held_world_uid`: the tiles held and the World.uid of the instance they came from.
+pb::ExploreRequest start(const ExploreOptions& options, const std::vector<HeldTile>& held,
+                         const std::string& held_world_uid);
 pb::ExploreRequest view(const ViewToSend& view);
 pb::ExploreRequest ack(int64_t bytes);
 

@@ -58,12 +58,13 @@ std::vector<HeldTile> TileResidency::held_tiles() const {
 }
 
 Expected<HeldTileManifest, ManifestError> TileResidency::manifest(const std::string& world) const {
-    return HeldTileManifest::make(world, held_tiles());
+    return HeldTileManifest::make(world, world_uid_, held_tiles());
 }
 
 void TileResidency::clear() {
     tiles_.clear();
     resident_splats_ = 0;
+    world_uid_.clear();
 }
 
 }  // namespace worldstream

@@ -7,6 +7,16 @@ namespace worldstream {
 TileStreamer::TileStreamer(TileResidency& residency, SplatSink& sink, double fade_seconds)
     : residency_(residency), sink_(sink), fades_(fade_seconds) {}
 
+std::size_t TileStreamer::begin_world(const std::string& world_uid) {
+    std::size_t dropped = 0;
+    if (residency_.size() > 0 && world_uid != residency_.world_uid()) {
+        dropped = residency_.size();
+        clear();
+    }
+    residency_.set_world_uid(world_uid);
+    return dropped;
+}
+
 ResidencyChange TileStreamer::apply(const TileKey& key, int64_t version,
                                     std::shared_ptr<const DecodedTile> tile, double now) {
     const int64_t splats = tile ? static_cast<int64_t>(tile->splat_count) : 0;

@@ -122,7 +122,7 @@ WS_TEST(acks_for_an_older_connection_and_views_after_stop_are_harmless) {
     session->send_view(view);
     session->acknowledge(100, 999);
     session->acknowledge(-5, session->generation());
-    session->set_held_tiles({{TileKey{1, 2, 3, 0}, 4}}, 0);
+    session->set_held_tiles({{TileKey{1, 2, 3, 0}, 4}}, "5f0c", 0);
     session->stop();
     session->send_view(view);
     session->acknowledge(10, session->generation());

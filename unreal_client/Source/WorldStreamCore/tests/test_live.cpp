@@ -110,6 +110,7 @@ struct Observer {
     std::map<int, bool> saw_status;
     int duplicates = 0;
     int removals = 0;
+    int deleted = 0;  // removals whose reason is DELETED
     int64_t max_resident = 0;
     std::vector<std::string> warnings;
     std::vector<DisconnectedEvent> disconnects;
@@ -129,7 +130,10 @@ struct Observer {
             if (e.tile->splat_count == 0) warnings.push_back("an empty tile " + e.key.to_string());
             max_resident = std::max(max_resident, residency->resident_splats());
         };
-        c.tile_removed = [this](const TileRemovedEvent&) { ++removals; };
+        c.tile_removed = [this](const TileRemovedEvent& e) {
+            ++removals;
+            if (e.reason == TileRemovalReason::Deleted) ++deleted;
+        };
         c.view_status = [this](const ViewStatusInfo& s) {
             saw_status[connection] = true;
             if (s.complete) complete[{connection, s.sequence}] = true;
@@ -291,6 +295,77 @@ WS_TEST(a_walk_resumes_after_the_connection_drops_with_no_duplicate_and_no_gap) 
     std::printf("WALK tiles=%zu first_connection=%d second_connection=%d disconnects=%zu removals=%d\n",
                 resumed_walk.size(), seen.tiles_per_connection[1], seen.tiles_per_connection[2],
                 seen.disconnects.size(), seen.removals);
+}
+
+WS_TEST(a_manifest_of_a_deleted_world_resumes_nothing_in_the_world_created_again_under_its_name) {
+    auto client = connect();
+    const std::string photo_path = require_env("WORLDSTREAM_PHOTO");
+    std::ifstream file(photo_path, std::ios::binary);
+    const std::string photo((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    check(!photo.empty(), "the photo " + photo_path + " is readable");
+    CreateWorldOptions create;
+    create.world_id = "unreal-instances-" + std::to_string(static_cast<long long>(now_seconds() * 1000) % 1000000000);
+    create.max_side_px = 256;
+    create.tile_size_m = 1.0;
+    auto first = client->create_world(photo, create);
+    if (!first) fail("create_world: " + first.error().to_string());
+    check(!first->uid.empty(), "a new world has a uid");
+    const std::string world = first->name;
+
+    // A short walk in the first instance: what a client keeps for resume.
+    auto session = client->explore(walk_options(world));
+    CountingSink sink;
+    Observer seen;
+    ExploreDriver driver(*session, sink, 0, 0.0, seen.callbacks());
+    seen.residency = &driver.residency();
+    run_until(driver, [&] { return seen.connection == 1; }, 30, "the header");
+    check_eq(first->uid, seen.headers[0].world.uid, "the header names the instance");
+    const auto poses = scripted_walk(seen.headers[0], 2, 60, 15);
+    walk(*session, driver, seen, poses, 0, 2);
+    session->stop();
+    auto kept = driver.residency().manifest(world);
+    check(kept.ok() && !kept->tiles().empty(), "tiles arrived");
+    check_eq(first->uid, kept->world_uid(), "the manifest names the instance its tiles came from");
+    auto reread = HeldTileManifest::parse(kept->to_text());
+    check(reread.ok() && reread->world_uid() == first->uid, "and keeps it through its text form");
+
+    // Opens a stream that resumes `manifest` and takes its header and first view; returns the
+    // header and the removals that came with it.
+    auto resume = [&](const HeldTileManifest& manifest, Observer& resumed) {
+        ExploreOptions options = walk_options(world);
+        options.held_tiles = manifest.tiles();
+        options.held_world_uid = manifest.world_uid();
+        auto again = client->explore(options);
+        CountingSink again_sink;
+        ExploreDriver again_driver(*again, again_sink, 0, 0.0, resumed.callbacks());
+        resumed.residency = &again_driver.residency();
+        run_until(again_driver, [&] { return resumed.connection == 1; }, 30, "the resumed header");
+        walk(*again, again_driver, resumed, poses, 0, 1);
+        again->stop();
+    };
+    const auto held = static_cast<int32_t>(reread->tiles().size());
+    Observer same;
+    resume(*reread, same);
+    check_eq(held, same.headers[0].resumed_tiles, "the same instance resumes the whole manifest");
+    check_eq(0, same.removals, "and removes none of it");
+
+    auto deleted = client->delete_world(world);
+    if (!deleted) fail("delete_world: " + deleted.error().to_string());
+    auto second = client->create_world(photo, create);
+    if (!second) fail("create_world again: " + second.error().to_string());
+    check_eq(world, second->name, "the same name");
+    check(second->uid != first->uid, "another instance, another uid");
+
+    Observer other;
+    resume(*reread, other);
+    check_eq(second->uid, other.headers[0].world.uid, "the header names the new instance");
+    check_eq(0, other.headers[0].resumed_tiles, "nothing of the old instance is resumed");
+    check_eq(held, other.deleted, "every held tile of the old instance is removed as DELETED");
+    check(other.tiles_per_connection[1] > 0, "the new instance streams its own tiles");
+    check_eq(0, other.duplicates, "none of them twice");
+    auto deleted_again = client->delete_world(world);
+    if (!deleted_again) fail("delete_world: " + deleted_again.error().to_string());
+    std::printf("INSTANCES held=%d deleted=%d new_tiles=%d\n", held, other.deleted, other.tiles_per_connection[1]);
 }
 
 WS_TEST(a_small_splat_budget_is_never_exceeded_and_the_server_removes_tiles_to_keep_it) {

@@ -112,17 +112,58 @@ WS_TEST(the_manifest_round_trips_through_its_text_form) {
 }
 
 WS_TEST(the_text_form_is_the_unity_clients) {
+    // The same texts as the Unity client's ResidencyCases.
     auto manifest = HeldTileManifest::make("worlds/lobby", {{key(0, 0, -1, 2), 7}});
     check(manifest.ok(), "manifest");
-    check_eq(std::string("worldstream-held-tiles 1\nworld worlds/lobby\ntile 0 0 -1 2 7\n"), manifest->to_text(), "text");
-    auto crlf = HeldTileManifest::parse("worldstream-held-tiles 1\r\nworld worlds/lobby\r\ntile 0 0 -1 2 7\r\n");
-    check(crlf.ok() && crlf->tiles().size() == 1, "CRLF line ends read the same");
+    check_eq(std::string("worldstream-held-tiles 2\nworld worlds/lobby\ntile 0 0 -1 2 7\n"), manifest->to_text(), "text");
+    auto with_uid = HeldTileManifest::make("worlds/lobby", "5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00",
+                                           {{key(4, 1, 0, 0), 3}, {key(0, 0, -1, 2), 7}});
+    check(with_uid.ok(), "manifest with a uid");
+    check_eq(std::string("worldstream-held-tiles 2\nworld worlds/lobby\nuid 5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00\n"
+                         "tile 0 0 -1 2 7\ntile 4 1 0 0 3\n"),
+             with_uid->to_text(), "text with a uid");
+    auto crlf = HeldTileManifest::parse("worldstream-held-tiles 2\r\nworld worlds/lobby\r\nuid 5f0c\r\ntile 0 0 -1 2 7\r\n");
+    check(crlf.ok() && crlf->tiles().size() == 1 && crlf->world_uid() == "5f0c", "CRLF line ends read the same");
+}
+
+WS_TEST(the_manifest_keeps_the_world_uid_through_its_text_form) {
+    TileResidency residency(100000);
+    residency.set_world_uid("5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00");
+    residency.commit(key(0, 0, -1, 2), 7, 10);
+    residency.commit(key(4, 1, 0, 0), 3, 10);
+    auto manifest = residency.manifest("worlds/lobby");
+    check(manifest.ok(), "manifest");
+    check_eq(std::string("5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00"), manifest->world_uid(), "the residency's uid");
+    auto back = HeldTileManifest::parse(manifest->to_text());
+    check(back.ok(), "parses");
+    check_eq(std::string("worlds/lobby"), back->world(), "world");
+    check_eq(manifest->world_uid(), back->world_uid(), "uid");
+    check(back->tiles() == manifest->tiles(), "entries");
+    check_eq(manifest->to_text(), back->to_text(), "the same text again");
+    auto no_uid = HeldTileManifest::parse(HeldTileManifest::make("worlds/lobby", {{key(1, 0, 0, 0), 1}})->to_text());
+    check(no_uid.ok() && no_uid->world_uid().empty(), "a world without a uid reads back without one");
+    residency.clear();
+    check(residency.world_uid().empty(), "clearing the residency forgets the uid");
+}
+
+WS_TEST(a_version_1_manifest_still_reads_with_an_empty_uid) {
+    auto old = HeldTileManifest::parse("worldstream-held-tiles 1\nworld worlds/lobby\ntile 0 0 -1 2 7\n");
+    check(old.ok(), "version 1 reads");
+    check_eq(std::string("worlds/lobby"), old->world(), "world");
+    check(old->world_uid().empty(), "no uid");
+    check(old->tiles() == std::vector<HeldTile>{{key(0, 0, -1, 2), 7}}, "its tile");
+    check_eq(std::string("worldstream-held-tiles 2\nworld worlds/lobby\ntile 0 0 -1 2 7\n"), old->to_text(),
+             "written again as version 2");
 }
 
 WS_TEST(a_damaged_manifest_names_its_bad_line) {
     const std::string head = std::string(HeldTileManifest::kFirstLine) + "\nworld worlds/a\n";
     const std::pair<std::string, int> cases[] = {
-        {"worldstream-held-tiles 2\nworld worlds/a\n", 1},
+        {"worldstream-held-tiles 3\nworld worlds/a\n", 1},
+        {head + "uid\ntile 0 0 0 0 1\n", 3},
+        {head + "uid two words\n", 3},
+        {head + "tile 0 0 0 0 1\nuid 5f0c\n", 4},
+        {std::string(HeldTileManifest::kFirstLineVersion1) + "\nworld worlds/a\nuid 5f0c\n", 3},
         {std::string(HeldTileManifest::kFirstLine) + "\nplanet worlds/a\n", 2},
         {head + "tile 0 0 0 0 1\ntile 0 0 0 1 1\n", 4},
         {head + "tile 0 0 zero 0 1\n", 3},
@@ -139,4 +180,5 @@ WS_TEST(a_damaged_manifest_names_its_bad_line) {
     check(!HeldTileManifest::make("worlds/a", {{key(1, 1, 1, 0), 1}, {key(1, 1, 1, 3), 1}}).ok(), "two levels of one cell");
     check(!HeldTileManifest::make("worlds/a b", {}).ok(), "a space in the world name");
     check(!HeldTileManifest::make("", {}).ok(), "no world name");
+    check(!HeldTileManifest::make("worlds/a", "5f 0c", {}).ok(), "a blank in the uid");
 }

@@ -179,6 +179,40 @@ WS_TEST(a_removal_takes_the_cell_and_anything_under_its_fade) {
     check_eq(std::size_t{0}, sink.alpha.size(), "clear drops every tile");
 }
 
+WS_TEST(a_header_of_another_world_instance_drops_every_held_tile) {
+    TileResidency residency(100000);
+    RecordingSink sink;
+    TileStreamer streamer(residency, sink, 0.5);
+    check_eq(std::size_t{0}, streamer.begin_world("uid-a"), "nothing held yet");
+    streamer.apply({0, 0, 0, 1}, 1, tile_of(10), 0.0);
+    streamer.apply({0, 0, 0, 0}, 1, tile_of(40), 0.1);  // fading in over the coarse level
+    streamer.apply({5, 0, 2, 0}, 3, tile_of(7), 0.1);
+    check_eq(std::string("uid-a"), residency.manifest("worlds/a")->world_uid(), "the manifest names the instance");
+
+    // A reconnect to the same instance keeps everything (resume).
+    check_eq(std::size_t{0}, streamer.begin_world("uid-a"), "the same instance");
+    check_eq(std::size_t{3}, sink.alpha.size(), "still drawn, the fade included");
+
+    // The world was deleted and created again under its name: none of it is this instance's.
+    check_eq(std::size_t{2}, streamer.begin_world("uid-b"), "both held tiles dropped");
+    check_eq(std::size_t{0}, residency.size(), "nothing held");
+    check_eq(int64_t{0}, residency.resident_splats(), "no splats counted");
+    check_eq(std::size_t{0}, sink.alpha.size(), "nothing drawn, the tile under the fade included");
+    check_eq(std::size_t{0}, streamer.sink_tiles(), "no live id");
+    auto manifest = residency.manifest("worlds/a");
+    check(manifest->world_uid() == "uid-b" && manifest->tiles().empty(), "the manifest names the new instance, empty");
+    streamer.update(10);
+    check_eq(std::size_t{0}, sink.alpha.size(), "no fade brings anything back");
+    check(!streamer.remove({5, 0, 2, 0}), "the server's removal of a dropped tile finds nothing");
+
+    // Tiles held without a uid are of unknown origin once a header names one.
+    TileResidency legacy(100000);
+    TileStreamer old_streamer(legacy, sink, 0.0);
+    old_streamer.apply({1, 0, 0, 0}, 1, tile_of(10), 0.0);
+    check_eq(std::size_t{0}, old_streamer.begin_world(""), "a world without a uid keeps its tiles");
+    check_eq(std::size_t{1}, old_streamer.begin_world("5f0c"), "dropped once the world has a uid");
+}
+
 WS_TEST(the_queue_spends_its_budget_in_order_and_never_holds_back_free_events) {
     EventQueue queue;
     auto tile_event = [](int64_t splats) {

@@ -78,9 +78,12 @@ struct ExploreOptions {
     double reconnect_initial_seconds = 0.5;
     double reconnect_max_seconds = 15.0;
     int64_t max_payload_bytes = ChunkAssembler::kDefaultMaxPayloadBytes;
-    // The manifest of the first connection (a tile cache kept across runs); later connections
-    // send what set_held_tiles() last gave.
+    // The manifest of the first connection (a tile cache kept across runs) and the World.uid of
+    // the instance its tiles came from (HeldTileManifest::world_uid()); later connections send
+    // what set_held_tiles() last gave. Tiles of another instance are not resumed: the server
+    // removes them all.
     std::vector<HeldTile> held_tiles;
+    std::string held_world_uid;
 };
 
 class ExploreSession {
@@ -102,11 +105,12 @@ public:
     // for an earlier connection (another generation) are dropped: the new stream never sent
     // those bytes.
     void acknowledge(int64_t bytes, int generation);
-    // Thread-safe. What the client holds once it has applied the tile events up to
-    // `applied_through` (StreamEvent::delivery). At a reconnect the session sends this with the
-    // tile events it has queued since then replayed on top, so tiles decoded but not yet
-    // applied are not sent again.
-    void set_held_tiles(std::vector<HeldTile> tiles, uint64_t applied_through);
+    // Thread-safe. What the client holds once it has applied the events up to `applied_through`
+    // (StreamEvent::delivery): the tiles and the World.uid of the instance they came from. At a
+    // reconnect the session sends this with the events it has queued since then replayed on top
+    // (a queued header of another instance empties it), so tiles decoded but not yet applied
+    // are not sent again, and tiles are always sent with the uid of their own instance.
+    void set_held_tiles(std::vector<HeldTile> tiles, std::string world_uid, uint64_t applied_through);
 
     // The current connection's generation: 1 for the first, +1 per reconnect.
     int generation() const;

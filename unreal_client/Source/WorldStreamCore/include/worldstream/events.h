@@ -16,7 +16,8 @@
 
 namespace worldstream {
 
-// The stream is up: the header says what the server granted.
+// The stream is up: the header says what the server granted, and header.world.uid which
+// instance of the world it streams (held tiles of another instance are dropped when it applies).
 struct ConnectedEvent {
     ExploreHeaderInfo header;
 };
@@ -63,8 +64,9 @@ struct StreamEvent {
     // carry it, so that an ack for a stream that has since reconnected is not counted against
     // the new one.
     int generation = 0;
-    // Tile events (decoded, removed) are numbered 1, 2, ... across the session's connections;
-    // 0 for the others. ExploreSession::set_held_tiles takes the last one applied.
+    // Events that change what is held (a header, which names the world instance, and tiles
+    // decoded or removed) are numbered 1, 2, ... across the session's connections; 0 for the
+    // others. ExploreSession::set_held_tiles takes the last one applied.
     uint64_t delivery = 0;
     StreamEventBody body;
 };

@@ -29,6 +29,9 @@ struct WorldInfo {
     Vec3 spawn_position;  // world frame, metres
     Quat spawn_rotation;  // a glTF camera's rotation in the world frame
     double spawn_vertical_fov_degrees = 0;
+    // This instance of the world, minted when it was created: a world deleted and created again
+    // under the same name has another. Empty for worlds made before instances had uids.
+    std::string uid;
 };
 
 struct Progress {

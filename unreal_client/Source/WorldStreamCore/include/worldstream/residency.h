@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "worldstream/expected.h"
@@ -42,6 +43,12 @@ public:
     // ExploreHeader.splat_budget once the server has answered; values below 1 are ignored.
     void set_splat_budget(int64_t budget);
 
+    // World.uid of the instance the held tiles came from (the header's world.uid of their
+    // stream); empty until a header names one, or when the world has none. The manifest carries
+    // it, so that the server never takes these tiles for another instance's.
+    const std::string& world_uid() const { return world_uid_; }
+    void set_world_uid(std::string uid) { world_uid_ = std::move(uid); }
+
     int64_t resident_splats() const { return resident_splats_; }
     std::size_t size() const { return tiles_.size(); }
     int64_t over_budget_by() const;
@@ -56,14 +63,17 @@ public:
     bool holds(const TileKey& key, int64_t version) const;
     // What ExploreStart.held_tiles carries on reconnect, sorted by key.
     std::vector<HeldTile> held_tiles() const;
-    // The same, as a manifest of `world` (with its text form for a cache across runs).
+    // The same, as a manifest of `world` and world_uid() (with its text form for a cache across
+    // runs).
     Expected<HeldTileManifest, ManifestError> manifest(const std::string& world) const;
+    // Drops every tile; nothing held belongs to any instance any more (the uid empties too).
     void clear();
 
 private:
     std::unordered_map<CellKey, ResidentTile, CellKeyHash> tiles_;
     int64_t splat_budget_ = 1;
     int64_t resident_splats_ = 0;
+    std::string world_uid_;
 };
 
 }  // namespace worldstream

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -38,6 +39,12 @@ public:
     // Tiles the sink holds: the resident ones plus those still under a fade.
     std::size_t sink_tiles() const { return live_.size(); }
 
+    // A stream's header arrived: `world_uid` is its world.uid, the world instance it streams.
+    // Tiles held of another instance (the world was deleted and created again under its name,
+    // or they came with no uid) are none of this one's: they all go, from the sink too, before
+    // anything of the new stream is applied (the server removes them as well and resumes none
+    // of them). Returns how many tiles went.
+    std::size_t begin_world(const std::string& world_uid);
     // A tile whose last chunk arrived and decoded. The new tile is in the sink before anything
     // of its cell leaves it: no hole.
     ResidencyChange apply(const TileKey& key, int64_t version, std::shared_ptr<const DecodedTile> tile, double now);
@@ -45,7 +52,7 @@ public:
     std::optional<ResidentTile> remove(const TileKey& key);
     // Once a frame: advances the fades and removes the tiles they have covered.
     void update(double now);
-    // Drops everything (the session ended without resume).
+    // Drops everything (the session ended without resume), the world uid with it.
     void clear();
 
 private:
