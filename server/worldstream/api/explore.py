@@ -30,7 +30,7 @@ from worldstream.api.tile_messages import TileMessages, packed
 from worldstream.api.wire import TileWire
 from worldstream.errors import DeadlineExceeded, InvalidArgument, WorldStreamError
 from worldstream.geometry.engine import EngineFrame, points_from_engine
-from worldstream.session.explore import ExploreSession, Send, SessionLimits
+from worldstream.session.explore import ExploreSession, Send, SessionLimits, ViewStatusEvent
 from worldstream.store.catalog import instance_gone
 from worldstream.tiles.encode import Encoding
 from worldstream.tiles.payloads import PayloadCache
@@ -180,8 +180,12 @@ class _Stream:
         self.slot: asyncio.Future | None = None  # a request for a sending slot
         self.slot_priority = Priority.BULK
         self.answered = -1  # the latest view whose first urgent tile has been sent
+        self.closed = False  # the client has half-closed: no view or ack will come
+        self.last_status: ViewStatusEvent | None = None  # the latest ViewStatus written
+        self.status_is_last = False  # ...and nothing written after it
 
     async def _write(self, response: pb.ExploreResponse) -> None:
+        self.status_is_last = False
         await self.context.write(response)
 
     async def run(self, limits: SessionLimits, manifest, frame_number: int, foreign) -> None:
@@ -250,19 +254,17 @@ class _Stream:
             current = self.generation.is_current(session.sequence)
             status = session.status_if_changed() if current else None
             if status is not None:
-                await self._write(
-                    pb.ExploreResponse(
-                        view_status=pb.ViewStatus(
-                            sequence=status.sequence,
-                            complete=status.complete,
-                            pending_tiles=status.pending_tiles,
-                            resident_splats=status.resident_splats,
-                            pending_generation=status.pending_generation,
-                        )
-                    )
-                )
+                await self._write_status(status)
+            closed = self.closed and self.latest_view is None  # its last view is applied
+            if closed and self._delivered():
+                await self._end_after_close()
+                return
             send = session.next_send()
             if send is None:
+                if closed:
+                    # No ack can come to open the credit window, nor a view to change the plan.
+                    await self._end_after_close()
+                    return
                 # Nothing to send until the client or a job says something.
                 self._drop_slot()
                 if not await self._apply(await self.queue.get(), loop):
@@ -279,6 +281,44 @@ class _Stream:
                     return
                 continue
             await self._turn(send, priority)
+
+    async def _write_status(self, status: ViewStatusEvent) -> None:
+        self.last_status = status
+        await self._write(
+            pb.ExploreResponse(
+                view_status=pb.ViewStatus(
+                    sequence=status.sequence,
+                    complete=status.complete,
+                    pending_tiles=status.pending_tiles,
+                    resident_splats=status.resident_splats,
+                    pending_generation=status.pending_generation,
+                )
+            )
+        )
+        self.status_is_last = True
+
+    def _delivered(self) -> bool:
+        """Whether the client has every tile its latest view needs (or has sent no view)."""
+        session = self.session
+        return session.sequence < 0 or (not session.pending() and session.pending_generation == 0)
+
+    async def _end_after_close(self) -> None:
+        """The stream's end after a half-close, with OK: its last message is the ViewStatus of
+        the latest view as it stands (complete, or the tiles still pending), so a client can
+        tell whether its view was delivered."""
+        session = self.session
+        if session.sequence < 0:
+            return
+        pending = len(session.pending())
+        final = ViewStatusEvent(
+            session.sequence,
+            pending == 0 and session.pending_generation == 0,
+            pending,
+            session.resident_splats,
+            session.pending_generation,
+        )
+        if not (self.status_is_last and final == self.last_status):
+            await self._write_status(final)
 
     def _priority(self, send: Send) -> Priority:
         if not send.urgent:
@@ -336,9 +376,16 @@ class _Stream:
         self.session.pending_generation = self.generation.pending
 
     async def _apply(self, item, loop) -> bool:
-        """Apply one queued item; False when the client has closed its side."""
+        """Apply one queued item; False when the stream ends (a broken request, the world
+        deleted)."""
         if item is _EOF:
-            return False
+            # A half-close: the client will send nothing more. Its latest view is delivered as
+            # far as the credit window allows (no ack can come), from the world as it is, then
+            # the stream ends (`_loop`).
+            self.closed = True
+            self.generation.stop()
+            self._sync_pending_generation()
+            return True
         if item is _WAKE:
             self.wake_pending = False
             return True

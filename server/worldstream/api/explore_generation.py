@@ -75,6 +75,12 @@ class GenerationFollower:
         self.poses.append(TimedPose(time.monotonic(), camera))
         self.blocking.clear()
 
+    def stop(self) -> None:
+        """The client will send no more views (it half-closed): nothing more is planned, and its
+        view waits for no job."""
+        self.enabled = False
+        self.blocking.clear()
+
     def is_current(self, sequence: int) -> bool:
         # Without generation there is nothing to plan; with it, a view is not reported before
         # its coverage is known, so "complete" never precedes the job that would fill it.
@@ -124,6 +130,8 @@ class GenerationFollower:
         loop = asyncio.get_running_loop()
         self.planning = False
         self.planned = max(self.planned, done.sequence)
+        if not self.enabled:
+            return  # stopped while the plan ran: nothing of it is followed
         for job in done.jobs:
             if job.id in self.seen:
                 continue

@@ -1,0 +1,140 @@
+"""A client that half-closes Explore learns whether its view was delivered: the server goes on
+sending what the view needs as far as the credit window allows, then ends with OK, and the last
+ViewStatus it sent is that of the latest view as it stands."""
+
+from __future__ import annotations
+
+import time
+
+import grpc
+import numpy as np
+
+from conftest import fresh_server
+from worldstream.cli.commands import spawn_camera
+from worldstream.client import Client
+from worldstream.client import requests as rq
+from worldstream.client.responses import unbatch
+from worldstream.geometry.camera import look_at
+from worldstream.tiles.chunks import Reassembler
+from worldstream.v1 import worldstream_pb2 as pb
+from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
+
+RAW = (pb.TILE_ENCODING_RAW_F32,)
+
+
+class Ended:
+    """Everything a stream sent, read to its end."""
+
+    def __init__(self, call) -> None:
+        self.statuses: list[pb.ViewStatus] = []
+        self.held: dict[tuple[int, int, int], tuple[int, int]] = {}  # cell -> (lod, version)
+        self.payload_bytes = 0
+        self.last_kind = ""
+        assembler = Reassembler()
+        for response in call:  # raises if the stream does not end with OK
+            for item in unbatch(response):
+                self.last_kind = item.WhichOneof("response")
+                if self.last_kind == "view_status":
+                    self.statuses.append(item.view_status)
+                elif self.last_kind == "tile_chunk":
+                    c = item.tile_chunk
+                    key = (c.key.x, c.key.y, c.key.z, c.key.lod)
+                    if assembler.add(key, c.version, c.chunk_index, c.chunk_count, c.data):
+                        self.held[key[:3]] = (key[3], c.version)
+                        self.payload_bytes += c.payload_bytes
+                elif self.last_kind == "tile_removal":
+                    k = item.tile_removal.key
+                    self.held.pop((k.x, k.y, k.z), None)
+        assert call.code() == grpc.StatusCode.OK
+
+
+def half_closed(address: str, world, camera, sequence: int, **start) -> Ended:
+    """start, one view, and the client's side closed at once."""
+    requests = [rq.start_request(world.name, **start), rq.view_request(camera, sequence)]
+    with grpc.insecure_channel(address) as channel:
+        return Ended(pb_grpc.WorldStreamStub(channel).Explore(iter(requests), timeout=60))
+
+
+def streamed_to_completion(client, world, camera, sequence: int, **start):
+    """What a client that acknowledges holds once the view is complete: cell -> (lod, version),
+    and the payload bytes it took."""
+    held, total, assembler = {}, 0, Reassembler()
+    with client.explore(world.name, **start) as stream:
+        stream.send_view(camera, sequence)
+        while True:
+            response = stream.next(timeout=20)
+            kind = response.WhichOneof("response")
+            if kind == "tile_chunk":
+                c = response.tile_chunk
+                key = (c.key.x, c.key.y, c.key.z, c.key.lod)
+                payload = assembler.add(key, c.version, c.chunk_index, c.chunk_count, c.data)
+                if payload is not None:
+                    held[key[:3]] = (key[3], c.version)
+                    total += len(payload)
+                    stream.ack(len(payload))
+            elif kind == "tile_removal":
+                k = response.tile_removal.key
+                held.pop((k.x, k.y, k.z), None)
+            elif kind == "view_status":
+                status = response.view_status
+                if status.complete and status.sequence == sequence:
+                    return held, total
+
+
+def test_a_stream_half_closed_after_its_view_sends_the_whole_view_then_ends_ok_complete(
+    client, shared_server, world
+):
+    camera = spawn_camera(world, 160, 120)
+    wanted, _ = streamed_to_completion(client, world, camera, 1, encodings=RAW)
+    ended = half_closed(
+        shared_server.address, world, camera, 4, encodings=RAW, credit_bytes=256 << 20
+    )
+    final = ended.statuses[-1]
+    assert (final.sequence, final.complete, final.pending_tiles) == (4, True, 0)
+    assert ended.last_kind == "view_status"
+    # Every cell the view needs, at the level it needs (not one batch of it).
+    assert {cell: ended.held.get(cell) for cell in wanted} == wanted
+
+
+def test_a_stream_half_closed_before_its_credit_allows_the_view_ends_ok_saying_what_is_missing(
+    client, shared_server, world
+):
+    camera = spawn_camera(world, 160, 120)
+    _, view_bytes = streamed_to_completion(client, world, camera, 1, encodings=RAW)
+    credit = view_bytes // 2
+    ended = half_closed(shared_server.address, world, camera, 9, encodings=RAW, credit_bytes=credit)
+    # The window was used up (no ack can come after a half-close)...
+    assert ended.payload_bytes >= credit
+    # ...and the stream's last word is the view as it stands: not complete, and what is missing.
+    final = ended.statuses[-1]
+    assert ended.last_kind == "view_status"
+    assert (final.sequence, final.complete) == (9, False)
+    first = next(s for s in ended.statuses if s.sequence == 9)
+    assert 0 < final.pending_tiles < first.pending_tiles
+
+
+def test_a_stream_half_closed_with_no_view_ends_ok_at_once(shared_server, world):
+    requests = [rq.start_request(world.name)]
+    started = time.monotonic()
+    with grpc.insecure_channel(shared_server.address) as channel:
+        call = pb_grpc.WorldStreamStub(channel).Explore(iter(requests), timeout=60)
+        ended = Ended(call)
+    assert ended.statuses == [] and ended.held == {}
+    assert time.monotonic() - started < 10
+
+
+def test_a_half_closed_stream_does_not_wait_for_the_generation_its_view_asked_for(tmp_path, photo):
+    with fresh_server(tmp_path) as server:  # generates on demand
+        with Client(server.address, timeout=60) as c:
+            world = c.create_world(photo)
+        camera = spawn_camera(world, 96, 72)
+        behind = camera.with_pose(
+            look_at(tuple(camera.position), tuple(camera.position + np.array([0.0, 0.0, 3.0])))
+        )
+        started = time.monotonic()
+        ended = half_closed(server.address, world, behind, 2)
+        # Generating the view takes seconds; the stream ends without it, and says the view is
+        # complete with what the world has, nothing pending.
+        assert time.monotonic() - started < 5
+        final = ended.statuses[-1]
+        assert (final.sequence, final.complete, final.pending_generation) == (2, True, 0)
