@@ -115,6 +115,19 @@ class ServerConfig:
     worth (api/ratelimit.py); views beyond it are coalesced (only the latest applies, once the
     rate allows) and warned about once per second (VIEW_RATE_LIMITED). Enforced by the Explore
     stream (api/explore.py)."""
+    max_request_reads_per_tenant: int = 4
+    """Request messages of one tenant the server reads at once (api/request_gate.py); more
+    wait, unread. gRPC reads a whole message (up to `max_receive_message_bytes`) into memory
+    before a handler runs, so this bounds what a tenant's calls hold while they are read."""
+    max_uploads_per_tenant: int = 2
+    """CreateWorld requests of one tenant being received at once (slots of their own, so a slow
+    upload holds up none of the tenant's other calls); UPLOAD_LIMIT_REACHED above it."""
+    http2_bdp_probe: bool = False
+    """gRPC's bandwidth-delay probing, which grows the flow-control window every stream of a
+    connection is given. Off: a call not yet read (one waiting for a read slot) holds at most
+    the initial window of its request (64 KiB by default) instead of a window grown to
+    megabytes; a request being read is still given a window for its whole message. Measured
+    in bench/bench_attack_uploads.py (docs/limits.md)."""
 
     def __post_init__(self) -> None:
         if (self.tls_cert is None) != (self.tls_key is None):
@@ -125,6 +138,8 @@ class ServerConfig:
             "max_creations_per_tenant",
             "max_generation_jobs",
             "max_view_updates_per_s",
+            "max_request_reads_per_tenant",
+            "max_uploads_per_tenant",
             "explore_start_timeout_s",
             "keepalive_s",
             "keepalive_timeout_s",

@@ -13,6 +13,7 @@ from grpc_reflection.v1alpha import reflection
 
 from worldstream.api.auth import AuthInterceptor
 from worldstream.api.config import ServerConfig, is_loopback
+from worldstream.api.request_gate import RequestGate
 from worldstream.api.servicer import WorldStreamServicer
 from worldstream.errors import InvalidArgument
 from worldstream.store.store import Store
@@ -33,6 +34,7 @@ class RunningServer:
         self.servicer = servicer
         self.store = store
         self.health = health_servicer
+        self.request_gate: RequestGate | None = None  # the reads of request bodies in flight
 
     async def stop(self, grace: float | None) -> None:
         await self.health.enter_graceful_shutdown()
@@ -161,10 +163,12 @@ async def _start(
         max_worlds_per_tenant=config.max_worlds_per_tenant,
     )
     worlds = Worlds(store, settings)
+    gate = RequestGate(config.max_request_reads_per_tenant, config.max_uploads_per_tenant)
     server = grpc.aio.server(
-        interceptors=[AuthInterceptor(config.tokens if config.auth_enabled else None)],
+        interceptors=[AuthInterceptor(config.tokens if config.auth_enabled else None, gate)],
         options=[
             ("grpc.max_receive_message_length", config.max_receive_message_bytes),
+            ("grpc.http2.bdp_probe", int(config.http2_bdp_probe)),
             ("grpc.max_send_message_length", config.max_send_message_bytes),
             ("grpc.so_reuseport", 0),
             *keepalive_options(config),
@@ -198,7 +202,9 @@ async def _start(
         await health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
     log.info("serving %s on %s:%d (data in %s)", SERVICE_NAME, config.host, port, config.data_dir)
     _log_security(config)
-    return RunningServer(server, port, servicer, store, health_servicer)
+    running = RunningServer(server, port, servicer, store, health_servicer)
+    running.request_gate = gate
+    return running
 
 
 def freeze_startup_objects() -> None:
