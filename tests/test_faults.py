@@ -121,7 +121,7 @@ def test_kill_9_while_a_world_is_saved_fails_that_world_and_harms_no_other(tmp_p
 
                 with contextlib.suppress(Exception), Client(server.address, timeout=60) as b:
                     b.create_world(
-                        big_photo(), world_id="cut-off", max_side_px=1600, on_progress=on_progress
+                        big_photo(), world_id="cut-off", max_side_px=1024, on_progress=on_progress
                     )
 
             creator = threading.Thread(target=create_big)

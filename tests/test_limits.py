@@ -92,7 +92,7 @@ def test_a_tenants_creations_in_progress_are_limited_even_after_the_caller_leave
     photo = big_photo()
     with limited_server(tmp_path, max_creations_per_tenant=1) as server:
         with Client(server.address, token=TOKEN_A) as a, Client(server.address, token=TOKEN_B) as b:
-            request = create_request(photo, world_id="slow-one", max_side_px=1600)
+            request = create_request(photo, world_id="slow-one", max_side_px=1024)
             call = a.stub.CreateWorld(request, timeout=60)
             assert next(call).HasField("progress")  # the creation is under way
             call.cancel()  # ...and its caller is gone; the job runs on
