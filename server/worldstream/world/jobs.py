@@ -6,22 +6,33 @@ same doorway cause one generation; asking for a region whose job has ended gets 
 so a view that generation cannot cover completely is not generated again and again. Listeners
 hear progress and the end from the worker thread; callers that live on an event loop hop back
 onto it themselves.
+
+An ended job is a light record: counts, its state, and of a failure only `JobError` (class,
+reason, message), never the exception, whose traceback holds the frames of the generation that
+failed and with them a world's arrays (eleven failures once kept 1.8 GB). Its listeners are
+dropped when it ends, and at most `ENDED_JOBS_KEPT` ended jobs are remembered, least recently
+asked for forgotten first (a forgotten region may be generated again).
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import threading
+import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from worldstream.errors import ResourceExhausted
+from worldstream.errors import ResourceExhausted, WorldStreamError
 from worldstream.geometry.camera import Camera
 from worldstream.world.worlds import Worlds
 
+log = logging.getLogger("worldstream.jobs")
 Listener = Callable[["Job"], None]
+ENDED_JOBS_KEPT = 1024
 MAX_GENERATED_SIDE_PX = 1024
 """Longest side of a generated frame. A job's camera comes from a client's viewport, which the
 client chooses: without this bound one view declaring a 16K viewport would have the server
@@ -37,6 +48,25 @@ def bounded(camera: Camera, max_side: int = MAX_GENERATED_SIDE_PX) -> Camera:
     return camera.resized(max(1, round(camera.width * scale)), max(1, round(camera.height * scale)))
 
 
+@dataclass(frozen=True)
+class JobError:
+    """What a failed job keeps of its error."""
+
+    kind: str  # the exception's class name
+    reason: str  # a WorldStreamError's reason; "" for any other exception
+    message: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message
+
+    @classmethod
+    def of(cls, exc: BaseException) -> JobError:
+        if isinstance(exc, WorldStreamError):
+            return cls(type(exc).__name__, exc.reason, exc.message, dict(exc.metadata))
+        return cls(type(exc).__name__, "", str(exc) or type(exc).__name__)
+
+
 @dataclass
 class Job:
     id: int
@@ -49,7 +79,7 @@ class Job:
     message: str = ""
     added_frames: int = 0
     added_splats: int = 0
-    error: BaseException | None = None
+    error: JobError | None = None
     done: threading.Event = field(default_factory=threading.Event)
     _listeners: list[Listener] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -66,6 +96,9 @@ class Job:
     def _report(self) -> None:
         with self._lock:
             listeners = list(self._listeners)
+            if self.done.is_set():
+                # The last report: an ended job holds on to no listener (each holds a stream).
+                self._listeners.clear()
         for listener in listeners:
             # A listener's failure must not stop the job or the other listeners.
             with contextlib.suppress(Exception):
@@ -85,7 +118,8 @@ class GenerationJobs:
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="generate")
         # Keyed by (world instance, region): two worlds that share an id never share a job.
         self._active: dict[tuple[str, Hashable], Job] = {}
-        self._ended: dict[tuple[str, Hashable], Job] = {}
+        self._ended: OrderedDict[tuple[str, Hashable], Job] = OrderedDict()  # least recent first
+        self.max_ended = ENDED_JOBS_KEPT
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self.started = 0  # jobs actually started (not joined), for tests and metrics
@@ -102,7 +136,10 @@ class GenerationJobs:
         """
         key = (world_uid or world_id, region)
         with self._lock:
-            job = self._active.get(key) or self._ended.get(key)
+            job = self._active.get(key)
+            if job is None and key in self._ended:
+                self._ended.move_to_end(key)
+                job = self._ended[key]
             if job is not None:
                 return job, False
             if self.max_jobs and len(self._active) >= self.max_jobs:
@@ -135,12 +172,20 @@ class GenerationJobs:
             job.added_frames, job.added_splats = extension.frames, extension.splats
             job.state, job.fraction = "done", 1.0
         except BaseException as exc:  # reported to listeners; the worker lives on
-            job.error, job.state = exc, "failed"
+            if not isinstance(exc, WorldStreamError):
+                # A bug, or a fault of the generator: its traceback is logged as text, not kept
+                # (a log record given the exception would hold its frames for its handlers).
+                trace = "".join(traceback.format_exception(exc))
+                log.error("generation job %d failed:\n%s", job.id, trace)
+            job.error, job.state = JobError.of(exc), "failed"
         finally:
             key = (job.world_uid or job.world_id, job.region)
             with self._lock:
                 self._active.pop(key, None)
                 self._ended[key] = job
+                self._ended.move_to_end(key)
+                while len(self._ended) > self.max_ended:
+                    self._ended.popitem(last=False)
             job.done.set()
             job._report()
 
