@@ -51,8 +51,9 @@ def status_kib(pid: int, field: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "WORLDSTREAM_TOKENS": f"bench:{TOKEN}", "PYTHONUNBUFFERED": "1"}
+def start_server(data_dir: Path, tokens: str = f"bench:{TOKEN}") -> tuple[subprocess.Popen, str]:
+    """`worldstream serve` of this checkout, authentication on with `tokens` (TENANT:TOKEN,...)."""
+    env = {**os.environ, "WORLDSTREAM_TOKENS": tokens, "PYTHONUNBUFFERED": "1"}
     server_dir = Path(__file__).resolve().parents[1] / "server"
     env["PYTHONPATH"] = f"{server_dir}{os.pathsep}{env.get('PYTHONPATH', '')}"
     process = subprocess.Popen(

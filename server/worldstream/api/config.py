@@ -66,7 +66,13 @@ class ServerConfig:
     creation_workers: int = 2
     """World creations that run at once; more queue."""
     io_workers: int = 4
-    """Threads for loading, encoding and exporting."""
+    """Threads for catalog reads, loading and encoding for streams, and reading export files."""
+    export_workers: int = 2
+    """Threads that load worlds for export and write export files, apart from `io_workers` so
+    a catalog read never waits behind an export."""
+    max_exports_per_tenant: int = 4
+    """ExportWorld calls a tenant may have running at once (each holds an open file and a
+    chunk); EXPORT_LIMIT_REACHED above it."""
     grace_seconds: float = 5.0
     """How long shutdown waits for calls in flight."""
     keepalive_s: float = 60.0
@@ -139,6 +145,8 @@ class ServerConfig:
             "max_generation_jobs",
             "max_view_updates_per_s",
             "max_request_reads_per_tenant",
+            "max_exports_per_tenant",
+            "export_workers",
             "max_uploads_per_tenant",
             "explore_start_timeout_s",
             "keepalive_s",

@@ -14,11 +14,12 @@ from worldstream.api.auth import call_state, malformed_request
 from worldstream.api.config import ServerConfig
 from worldstream.api.errors import abort, streaming, unary, unexpected
 from worldstream.api.explore import Shared, explore
-from worldstream.errors import InvalidArgument, ResourceExhausted, WorldStreamError
+from worldstream.errors import InvalidArgument, NotFound, ResourceExhausted, WorldStreamError
 from worldstream.geometry.engine import EngineFrame
 from worldstream.tiles.payloads import PayloadCache
 from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
+from worldstream.world.exports import ExportedFile
 from worldstream.world.jobs import GenerationJobs
 from worldstream.world.worlds import CreateOptions, Worlds
 
@@ -37,6 +38,7 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
         self.config = config
         self.creation_pool = ThreadPoolExecutor(config.creation_workers, "ws-create")
         self.io_pool = ThreadPoolExecutor(config.io_workers, "ws-io")
+        self.export_pool = ThreadPoolExecutor(config.export_workers, "ws-export")
         self.jobs = GenerationJobs(worlds, config.generation_workers, config.max_generation_jobs)
         self.payloads = PayloadCache(config.payload_cache_bytes)
         self.shared = Shared(worlds, config, self.run_io, self.jobs, self.payloads)
@@ -44,6 +46,7 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
         # the event loop, so no lock.
         self.sessions: Counter[str] = Counter()
         self.creations: Counter[str] = Counter()
+        self.exports: Counter[str] = Counter()  # ExportWorld calls running, per tenant
 
     async def run_io(self, fn, *args):
         # In a copy of the caller's context, so the tenant the call acts for goes with the work
@@ -51,6 +54,13 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
         context = contextvars.copy_context()
         return await asyncio.get_running_loop().run_in_executor(
             self.io_pool, context.run, fn, *args
+        )
+
+    async def run_export(self, fn, *args):
+        """As run_io, in the export pool: building an export file never delays a catalog read."""
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(
+            self.export_pool, context.run, fn, *args
         )
 
     @staticmethod
@@ -74,6 +84,7 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
         self.jobs.shutdown()
         self.creation_pool.shutdown(wait=True, cancel_futures=True)
         self.io_pool.shutdown(wait=True, cancel_futures=True)
+        self.export_pool.shutdown(wait=True, cancel_futures=True)
 
     @streaming
     async def CreateWorld(self, request: pb.CreateWorldRequest, context: grpc.aio.ServicerContext):
@@ -162,24 +173,56 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
             if request.engine_frame == pb.ENGINE_FRAME_UNSPECIFIED
             else convert.engine_frame(request.engine_frame)
         )
-        yield pb.ExportWorldResponse(
-            progress=pb.Progress(stage="prepare", fraction=0.0, message=f"preparing {fmt}")
+        tenant = call_state().tenant
+        self._take(
+            self.exports,
+            tenant,
+            self.config.max_exports_per_tenant,
+            "EXPORT_LIMIT_REACHED",
+            "exports running",
         )
-        exported = await self.run_io(self.worlds.export, world_id, fmt, frame)
-        data = exported.data
-        yield pb.ExportWorldResponse(
-            header=pb.ExportHeader(
-                format=request.format,
-                file_name=f"{world_id}.{exported.extension}",
-                media_type=exported.media_type,
-                total_bytes=len(data),
+        try:
+            yield pb.ExportWorldResponse(
+                progress=pb.Progress(stage="prepare", fraction=0.0, message=f"preparing {fmt}")
             )
-        )
+            # Loading and writing the file run in the export pool, so catalog reads never
+            # queue behind them; the file is then sent from disk, a chunk at a time.
+            exported = await self.run_export(self.worlds.export, world_id, fmt, frame)
+            yield pb.ExportWorldResponse(
+                header=pb.ExportHeader(
+                    format=request.format,
+                    file_name=f"{world_id}.{exported.extension}",
+                    media_type=exported.media_type,
+                    total_bytes=exported.size,
+                )
+            )
+            async for chunk in self._export_chunks(world_id, exported):
+                yield pb.ExportWorldResponse(chunk=chunk)
+        finally:
+            self._release(self.exports, tenant)
+
+    async def _export_chunks(self, world_id: str, exported: ExportedFile):
         step = self.config.export_chunk_bytes
-        view = memoryview(data)
-        for offset in range(0, len(data), step):
-            chunk = pb.ExportChunk(offset=offset, data=bytes(view[offset : offset + step]))
-            yield pb.ExportWorldResponse(chunk=chunk)
+
+        def read(f, offset: int) -> bytes:
+            if not exported.instance_dir.is_dir():  # deleted meanwhile: its data is not sent
+                raise NotFound(
+                    "WORLD_DELETED",
+                    f"worlds/{world_id} was deleted while this export was sent",
+                    world=f"worlds/{world_id}",
+                )
+            f.seek(offset)
+            return f.read(step)
+
+        f = await self.run_io(open, exported.path, "rb")
+        try:
+            # Only as many bytes as the file had when the header was sent: its size is the
+            # header's promise.
+            for offset in range(0, exported.size, step):
+                data = await self.run_io(read, f, offset)
+                yield pb.ExportChunk(offset=offset, data=data[: exported.size - offset])
+        finally:
+            f.close()
 
     async def Explore(self, request_iterator, context: grpc.aio.ServicerContext):
         state = call_state()

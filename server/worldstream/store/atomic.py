@@ -6,7 +6,9 @@ import hashlib
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -47,6 +49,30 @@ def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = True) -> st
             raise
         fsync_dir(path.parent)
     return hashlib.sha256(data).hexdigest()
+
+
+def write_file_atomic(
+    path: Path, fill: Callable[[BinaryIO], None], make_parents: bool = True
+) -> int:
+    """Write a file atomically by letting `fill` write it (a large file need not be held in
+    memory whole); returns its size. Failures as write_bytes_atomic."""
+    path = Path(path)
+    with storage_errors(f"writing {path.parent.name}/{path.name}"):
+        if make_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                fill(f)
+                f.flush()
+                os.fsync(f.fileno())
+                size = f.tell()
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        fsync_dir(path.parent)
+    return size
 
 
 def is_temp_file(path: Path) -> bool:

@@ -15,8 +15,9 @@ import json
 import shutil
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from worldstream.store.atomic import (
     sha256_file,
     write_arrays_atomic,
     write_bytes_atomic,
+    write_file_atomic,
 )
 from worldstream.store.failures import storage_errors
 
@@ -79,6 +81,12 @@ class WorldFiles:
             world_id,
             f"{name}.npz",
             lambda path: write_arrays_atomic(path, arrays, make_parents=False),
+        )
+
+    def write_file(self, world_id: str, name: str, fill: Callable[[BinaryIO], None]) -> int:
+        """Write `name` (e.g. a derived export) by letting `fill` write it; returns its size."""
+        return self._write(
+            world_id, name, lambda path: write_file_atomic(path, fill, make_parents=False)
         )
 
     def read_arrays(

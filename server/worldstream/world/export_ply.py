@@ -8,6 +8,7 @@ scale_0..2 (natural log), rot_0..3 (w x y z), binary little-endian.
 from __future__ import annotations
 
 import io
+from typing import BinaryIO
 
 import numpy as np
 from plyfile import PlyData, PlyElement
@@ -17,6 +18,13 @@ from worldstream.geometry.gaussians import Gaussians
 
 
 def ply_bytes(gaussians: Gaussians, frame: EngineFrame = EngineFrame.GLTF) -> bytes:
+    buffer = io.BytesIO()
+    write_ply(gaussians, buffer, frame)
+    return buffer.getvalue()
+
+
+def write_ply(gaussians: Gaussians, out: BinaryIO, frame: EngineFrame = EngineFrame.GLTF) -> None:
+    """The PLY file written to `out` (a file: the bytes are never all in memory at once)."""
     a = gaussians_to_engine(gaussians, frame)
     n, k, _ = a["sh"].shape
     rest = a["sh"][:, 1:, :].transpose(0, 2, 1).reshape(n, 3 * (k - 1))  # channel-major
@@ -36,6 +44,4 @@ def ply_bytes(gaussians: Gaussians, frame: EngineFrame = EngineFrame.GLTF) -> by
     vertex = np.empty(n, dtype=[(name, "<f4") for name, _ in columns])
     for name, values in columns:
         vertex[name] = values
-    buffer = io.BytesIO()
-    PlyData([PlyElement.describe(vertex, "vertex")], text=False, byte_order="<").write(buffer)
-    return buffer.getvalue()
+    PlyData([PlyElement.describe(vertex, "vertex")], text=False, byte_order="<").write(out)

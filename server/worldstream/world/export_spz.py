@@ -147,6 +147,15 @@ def _unit_quats(quats: np.ndarray) -> np.ndarray:
 def spz_bytes(gaussians: Gaussians, frame: EngineFrame = EngineFrame.GLTF) -> bytes:
     """The world as an SPZ file (header version 3, gzip). ``frame`` does not change the file."""
     EngineFrame.parse(frame)  # still rejects a frame that does not exist
+    with tempfile.TemporaryDirectory(prefix="worldstream-spz-") as tmp:
+        path = Path(tmp) / "world.spz"
+        write_spz(gaussians, path)
+        return path.read_bytes()
+
+
+def write_spz(gaussians: Gaussians, path: Path) -> None:
+    """The SPZ file written at `path` (gsply writes to a path only; its writer and its gzip are
+    used unmodified)."""
     n = len(gaussians)
     if n > MAX_POINTS:
         raise ValueError(f"{n} splats: SPZ readers refuse more than {MAX_POINTS:,} points")
@@ -166,14 +175,11 @@ def spz_bytes(gaussians: Gaussians, frame: EngineFrame = EngineFrame.GLTF) -> by
         shN=_bucket_sh(sh[:, 1:, :]) if sh.shape[1] > 1 else None,
         format="ply",  # log scales and logit opacities, as gsply's SPZ writer expects
     )
-    # gsply writes to a path only; a temporary file keeps its writer (and its gzip) unmodified.
-    with tempfile.TemporaryDirectory(prefix="worldstream-spz-") as tmp:
-        path = Path(tmp) / "world.spz"
-        gsply.write_spz(path, data, version=SPZ_VERSION, fractional_bits=fractional_bits_for(means))
-        blob = path.read_bytes()
+    gsply.write_spz(path, data, version=SPZ_VERSION, fractional_bits=fractional_bits_for(means))
     # For small files gsply's gzip stamps the current time into the header (bytes 4..7); zero
     # means "no time stamp" (RFC 1952), so the same world always gives the same bytes. Only when
     # no header CRC (FHCRC, flag bit 1) covers those bytes, which Python's gzip never writes.
-    if blob[:3] == b"\x1f\x8b\x08" and not blob[3] & 0x02:
-        blob = blob[:4] + bytes(4) + blob[8:]
-    return blob
+    with open(path, "r+b") as f:
+        head = f.read(4)
+        if head[:3] == b"\x1f\x8b\x08" and not head[3] & 0x02:
+            f.write(bytes(4))

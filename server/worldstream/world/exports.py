@@ -1,18 +1,32 @@
-"""Every export format behind one call: the bytes of the file, its extension and media type."""
+"""Every export format behind one call, and the export files on disk.
+
+An export is written once per world instance, version, format and frame, under the instance's
+`derived/exports/`, and sent from there a chunk at a time: an export, however slow its reader,
+holds one chunk in memory, never its file (a 5.4 M-splat PLY is ~370 MB). A new version's file
+replaces the older one of its format and frame; a delete takes them all with the instance.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import io
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import trimesh
 
 from worldstream.errors import FailedPrecondition, InvalidArgument
 from worldstream.geometry.engine import EngineFrame
+from worldstream.store.worlddir import WorldFiles
 from worldstream.world.export_gltf import gltf_bytes
-from worldstream.world.export_ply import ply_bytes
-from worldstream.world.export_spz import spz_bytes
+from worldstream.world.export_ply import write_ply
+from worldstream.world.export_spz import write_spz
 from worldstream.world.surfaces import Collider
 
 FORMATS = ("ply", "spz", "gltf", "mesh", "collider")
@@ -20,11 +34,34 @@ FORMATS = ("ply", "spz", "gltf", "mesh", "collider")
 _FRAME_FREE = ("ply",)
 
 
+# Extension and media type of each format's file.
+FILE_TYPES = {
+    "ply": ("ply", "application/x-ply"),
+    "spz": ("spz", "application/octet-stream"),
+    "gltf": ("glb", "model/gltf-binary"),
+    "mesh": ("mesh.glb", "model/gltf-binary"),
+    "collider": ("colliders.glb", "model/gltf-binary"),
+}
+EXPORTS_DIR = "derived/exports"
+
+
 @dataclass(frozen=True)
 class ExportFile:
     data: bytes
     extension: str
     media_type: str
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """An export on disk, ready to send."""
+
+    path: Path
+    size: int
+    extension: str
+    media_type: str
+    instance_dir: Path
+    """The world instance's directory: gone once the world is deleted, and the sending stops."""
 
 
 def check_frame(fmt: str, frame: EngineFrame) -> None:
@@ -70,25 +107,105 @@ def export_file(
     surface: Callable[[], trimesh.Trimesh],
     colliders: Callable[[], dict],
 ) -> ExportFile:
-    """`surface` and `colliders` are called only for the formats that need them (they are slow
-    the first time)."""
+    """The export in memory (tests, tools); the server writes it to disk with `write_export`."""
+    out = io.BytesIO()
+    write_export(fmt, gaussians, frame, surface, colliders, out)
+    extension, media_type = FILE_TYPES[fmt]
+    return ExportFile(out.getvalue(), extension, media_type)
+
+
+def write_export(
+    fmt: str,
+    gaussians,
+    frame: EngineFrame,
+    surface: Callable[[], trimesh.Trimesh],
+    colliders: Callable[[], dict],
+    out: BinaryIO,
+) -> None:
+    """The export written to `out`. `surface` and `colliders` are called only for the formats
+    that need them (they are slow the first time). PLY and SPZ go to `out` without the whole
+    file in memory; the GLBs are built in memory once (glTF writes its JSON header first)."""
     if fmt not in FORMATS:
         raise InvalidArgument("UNKNOWN_EXPORT_FORMAT", f"no export format {fmt!r}", format=fmt)
     check_frame(fmt, frame)
     if fmt == "ply":
-        return ExportFile(ply_bytes(gaussians, frame), "ply", "application/x-ply")
-    if fmt == "spz":
-        return ExportFile(spz_bytes(gaussians), "spz", "application/octet-stream")
-    if fmt == "gltf":
+        write_ply(gaussians, out, frame)
+    elif fmt == "spz":
+        with tempfile.TemporaryDirectory(prefix="worldstream-spz-") as tmp:
+            path = Path(tmp) / "world.spz"
+            write_spz(gaussians, path)
+            with open(path, "rb") as f:
+                shutil.copyfileobj(f, out)
+    elif fmt == "gltf":
         if len(gaussians) == 0:  # glTF accessors cannot be empty
             raise FailedPrecondition("WORLD_EMPTY", "the world has no splats to write as glTF")
-        return ExportFile(gltf_bytes(gaussians), "glb", "model/gltf-binary")
-    if fmt == "mesh":
+        out.write(gltf_bytes(gaussians))
+    elif fmt == "mesh":
         mesh = surface()
         if len(mesh.faces) == 0:
             raise FailedPrecondition("WORLD_HAS_NO_SURFACE", "no surface could be fused")
-        return ExportFile(mesh_glb(mesh), "mesh.glb", "model/gltf-binary")
-    pieces = colliders()
-    if not pieces:
-        raise FailedPrecondition("WORLD_HAS_NO_SURFACE", "no surface could be fused")
-    return ExportFile(collider_glb(pieces), "colliders.glb", "model/gltf-binary")
+        out.write(mesh_glb(mesh))
+    else:
+        pieces = colliders()
+        if not pieces:
+            raise FailedPrecondition("WORLD_HAS_NO_SURFACE", "no surface could be fused")
+        out.write(collider_glb(pieces))
+
+
+class Exports:
+    """The export files of every world instance, written once per version, format and frame."""
+
+    def __init__(self, files: WorldFiles) -> None:
+        self.files = files
+        self._guard = threading.Lock()
+        # One build of each file at a time: a second export of it waits and then sends it.
+        self._building: dict[str, tuple[threading.Lock, int]] = {}
+
+    def file(
+        self,
+        dir_name: str,
+        version: int,
+        fmt: str,
+        frame: EngineFrame,
+        gaussians,
+        surface: Callable[[], trimesh.Trimesh],
+        colliders: Callable[[], dict],
+    ) -> ExportedFile:
+        """The file of this export of the instance `dir_name` at `version`: written now unless
+        it was before. WORLD_DELETED when the instance is gone."""
+        check_frame(fmt, frame)
+        extension, media_type = FILE_TYPES[fmt]
+        stem = f"{fmt}-{frame.value}"
+        name = f"{EXPORTS_DIR}/{stem}-v{version}.{extension}"
+        path = self.files.dir(dir_name) / name
+        with self._one_build(f"{dir_name}/{name}"):
+            if not path.is_file():
+                self.files.write_file(
+                    dir_name,
+                    name,
+                    lambda out: write_export(fmt, gaussians, frame, surface, colliders, out),
+                )
+                # Older versions' files of this format and frame are not sent again. A stream
+                # still sending one keeps its open file.
+                for old in path.parent.glob(f"{stem}-v*.{extension}"):
+                    if old != path:
+                        with contextlib.suppress(OSError):
+                            old.unlink()
+            size = path.stat().st_size
+        return ExportedFile(path, size, extension, media_type, self.files.dir(dir_name))
+
+    @contextlib.contextmanager
+    def _one_build(self, key: str) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._building.get(key, (threading.Lock(), 0))
+            self._building[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._building[key]
+                if users == 1:
+                    del self._building[key]
+                else:
+                    self._building[key] = (lock, users - 1)

@@ -31,7 +31,7 @@ from worldstream.store.store import Store
 from worldstream.store.tenants import LOCAL_TENANT, current_tenant
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
 from worldstream.tiles.pyramid import Cell, LodOptions, build_pyramids
-from worldstream.world.exports import ExportFile, check_frame, export_file
+from worldstream.world.exports import ExportedFile, Exports, check_frame
 from worldstream.world.grow import GrowingWorld
 from worldstream.world.memory import SpatialMemory
 from worldstream.world.surfaces import Collider, Surfaces
@@ -136,6 +136,7 @@ class Worlds:
         self.store = store
         self.settings = settings
         self.surfaces = Surfaces(store.files)
+        self.exports = Exports(store.files)
         # Everything below is keyed by the instance (`WorldRecord.dir_name`), never by the id
         # alone: a world deleted and created again under its id is another world.
         self._cache: OrderedDict[str, LoadedWorld] = OrderedDict()
@@ -345,13 +346,16 @@ class Worlds:
             loaded.record.dir_name, loaded.version, self._frames(loaded), loaded.record.tile_size_m
         )
 
-    def export(self, world_id: str, fmt: str, frame: EngineFrame) -> ExportFile:
+    def export(self, world_id: str, fmt: str, frame: EngineFrame) -> ExportedFile:
+        """The export's file on disk (world/exports.py), written once per world version."""
         check_frame(fmt, frame)  # before any slow work
         loaded = self.load(world_id)
-        return export_file(
+        return self.exports.file(
+            loaded.record.dir_name,
+            loaded.version,
             fmt,
-            loaded.gaussians,
             frame,
+            loaded.gaussians,
             surface=lambda: self.surface(loaded),
             colliders=lambda: self.colliders(loaded),
         )

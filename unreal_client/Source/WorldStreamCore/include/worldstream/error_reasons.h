@@ -49,6 +49,7 @@ inline constexpr const char* kWorldLimitReached = "WORLD_LIMIT_REACHED";
 inline constexpr const char* kSessionLimitReached = "SESSION_LIMIT_REACHED";
 inline constexpr const char* kCreationLimitReached = "CREATION_LIMIT_REACHED";
 inline constexpr const char* kUploadLimitReached = "UPLOAD_LIMIT_REACHED";
+inline constexpr const char* kExportLimitReached = "EXPORT_LIMIT_REACHED";
 inline constexpr const char* kGenerationQueueFull = "GENERATION_QUEUE_FULL";
 inline constexpr const char* kStorageFull = "STORAGE_FULL";
 inline constexpr const char* kStorageNotWritable = "STORAGE_NOT_WRITABLE";
