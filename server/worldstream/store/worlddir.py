@@ -136,7 +136,15 @@ class WorldFiles:
     def read_manifest(self, world_id: str) -> dict:
         path = self.dir(world_id) / MANIFEST
         with self._reading(world_id, path):
-            return json.loads(path.read_text())
+            text = path.read_bytes()
+        try:
+            return json.loads(text)
+        except ValueError:  # not JSON, or not UTF-8: the world's data is damaged, not the server
+            raise Internal(
+                "WORLD_DATA_CORRUPT",
+                f"{MANIFEST} of {_world_name(world_id)} is not valid JSON",
+                world=_world_name(world_id),
+            ) from None
 
     def verify(self, world_id: str) -> list[str]:
         """Problems with the world's files: every file its manifest names must exist and match

@@ -27,6 +27,7 @@ from worldstream.geometry.frame import Frame
 from worldstream.geometry.gaussians import Gaussians
 from worldstream.reconstruct.seed_lift import SeedLift, lift_seed
 from worldstream.store.catalog import WorldRecord, instance_gone
+from worldstream.store.manifest import parse_manifest
 from worldstream.store.store import Store
 from worldstream.store.tenants import LOCAL_TENANT, current_tenant
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
@@ -388,32 +389,26 @@ class Worlds:
 
     def _read(self, record: WorldRecord) -> LoadedWorld:
         world_id = record.dir_name
-        manifest = self.store.files.read_manifest(world_id)
-        # Manifest 1 kept all Gaussians in one file.
-        chunks = manifest.get("splat_chunks") or [{"name": "gaussians", "version": 1}]
+        manifest = parse_manifest(self.store.files.read_manifest(world_id), record.name)
         parts, versions = [], []
-        for chunk in chunks:
-            name = chunk["name"]
-            sha = manifest["files"][f"{name}.npz"]["sha256"]
+        for name, added, sha in manifest.splat_chunks:
             part = Gaussians.from_numpy(self.store.files.read_arrays(world_id, name, sha))
             parts.append(part)
-            versions.append(np.full(len(part), int(chunk["version"]), np.int32))
+            versions.append(np.full(len(part), added, np.int32))
         gaussians = Gaussians.concat(parts)
         splat_versions = np.concatenate(versions) if versions else np.zeros(0, np.int32)
         tiles = build_tiles(gaussians, record.tile_size_m, version=splat_versions)
         cells = build_pyramids(gaussians, tiles, self.settings.lod)
         memory = SpatialMemory()
-        for name in manifest.get("frames", []):
-            sha = manifest["files"][f"{name}.npz"]["sha256"]
+        for name, sha in manifest.frames:
             memory.add(Frame.from_arrays(self.store.files.read_arrays(world_id, name, sha)))
-        layout = [(np.asarray(p[:3], np.float64), float(p[3])) for p in manifest.get("layout", [])]
         return LoadedWorld(
             record,
             gaussians,
             tiles,
             memory,
-            int(manifest["version"]),
-            layout,
+            manifest.version,
+            manifest.layout,
             splat_versions,
             cells,
         )
