@@ -65,6 +65,9 @@ class ServerConfig:
     max_page_size: int = 100
     creation_workers: int = 2
     """World creations that run at once; more queue."""
+    creation_memory_bytes: int = 1280 * MiB
+    """Memory all creations running at once may hold, decode included (world/budget.py): a
+    creation reserves its estimate before it starts and waits while others hold the rest."""
     io_workers: int = 4
     """Threads for catalog reads, loading and encoding for streams, and reading export files."""
     export_workers: int = 2

@@ -161,6 +161,7 @@ async def _start(
         photo_limits=config.photo_limits,
         generator_options=config.generator_options,
         max_worlds_per_tenant=config.max_worlds_per_tenant,
+        creation_memory_bytes=config.creation_memory_bytes,
     )
     worlds = Worlds(store, settings)
     gate = RequestGate(config.max_request_reads_per_tenant, config.max_uploads_per_tenant)

@@ -7,10 +7,13 @@ memory is spent on it. Only the formats in `ALLOWED_FORMATS` are ever parsed.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import math
 import warnings
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +21,8 @@ from PIL import Image, UnidentifiedImageError
 
 from worldstream.errors import InvalidArgument
 from worldstream.generate.photo_pixels import decode_bytes, to_working_rgb
+
+Admit = Callable[[int], AbstractContextManager[None]]
 
 DEFAULT_HORIZONTAL_FOV_DEGREES = 60.0
 MIN_FOV_DEGREES, MAX_FOV_DEGREES = 1.0, 170.0
@@ -188,7 +193,8 @@ def _check_header(image: Image.Image, limits: PhotoLimits) -> None:
 
 def _check_budget(
     image: Image.Image, full_size: tuple[int, int], limits: PhotoLimits, max_side: int
-) -> None:
+) -> int:
+    """The decode's memory, estimated from the header; PHOTO_DECODE_TOO_LARGE above the limit."""
     needed = decode_bytes(image, full_size, max_side)
     if needed > limits.max_decode_bytes:
         width, height = full_size
@@ -202,10 +208,11 @@ def _check_budget(
             bytes=needed,
             limit=limits.max_decode_bytes,
         )
+    return needed
 
 
 def _open(
-    data: bytes, limits: PhotoLimits, max_side: int
+    data: bytes, limits: PhotoLimits, max_side: int, admit: Admit
 ) -> tuple[Image.Image, tuple[int, int], float | None]:
     """The photo as 8-bit RGB at its working size and upright, its full size, and its EXIF
     35 mm focal length."""
@@ -218,9 +225,11 @@ def _open(
         # JPEG can decode straight to a reduced size (1/2, 1/4, 1/8), which bounds memory and
         # time; other formats ignore it.
         image.draft("RGB", (max_side, max_side))
-        _check_budget(image, full_size, limits, max_side)
-        image.load()
-    rgb = to_working_rgb(image, max_side)
+        needed = _check_budget(image, full_size, limits, max_side)
+        with admit(needed):
+            image.load()
+            rgb = to_working_rgb(image, max_side)
+            del image  # the full-size pixels go before the budget is given back
     # Turned upright at the working size: a full-size turn would be another full-size copy.
     if orientation in _UPRIGHT:
         rgb = rgb.transpose(_UPRIGHT[orientation])
@@ -228,11 +237,17 @@ def _open(
 
 
 def decode_photo(
-    data: bytes, limits: PhotoLimits, max_side: int, horizontal_fov_degrees: float = 0.0
+    data: bytes,
+    limits: PhotoLimits,
+    max_side: int,
+    horizontal_fov_degrees: float = 0.0,
+    admit: Admit = lambda nbytes: contextlib.nullcontext(),
 ) -> Photo:
+    """`admit(nbytes)`: entered around the decode with its estimated memory (the server's
+    creation memory budget waits there until that much is free)."""
     _check_request(data, limits, horizontal_fov_degrees)
     try:
-        rgb, full_size, focal = _open(data, limits, max_side)
+        rgb, full_size, focal = _open(data, limits, max_side, admit)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # Pillow's own guard fires in `open` for headers far beyond any sane size.
         raise InvalidArgument(

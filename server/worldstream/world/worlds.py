@@ -32,6 +32,7 @@ from worldstream.store.store import Store
 from worldstream.store.tenants import LOCAL_TENANT, current_tenant
 from worldstream.tiles.grid import Tile, TileKey, build_tiles
 from worldstream.tiles.pyramid import Cell, LodOptions, build_pyramids
+from worldstream.world.budget import CREATION_BYTES_PER_WORKING_PIXEL, MemoryBudget
 from worldstream.world.exports import ExportedFile, Exports, check_frame
 from worldstream.world.grow import GrowingWorld
 from worldstream.world.memory import SpatialMemory
@@ -56,6 +57,9 @@ class WorldSettings:
     generator_options: GeneratorOptions = field(default_factory=GeneratorOptions)
     max_worlds_per_tenant: int = 0  # 0 = no limit; WORLD_LIMIT_REACHED above it
     seed_lift: SeedLift = field(default_factory=SeedLift)
+    creation_memory_bytes: int = 1280 * 1024 * 1024
+    """What all world creations running at once may hold (world/budget.py): one at the largest
+    working side (1024 px: ~1.1 GB), or several smaller ones; more wait their turn."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ class Worlds:
         self.store = store
         self.settings = settings
         self.surfaces = Surfaces(store.files)
+        self._creation_memory = MemoryBudget(settings.creation_memory_bytes)
         self.exports = Exports(store.files)
         # Everything below is keyed by the instance (`WorldRecord.dir_name`), never by the id
         # alone: a world deleted and created again under its id is another world.
@@ -234,7 +239,11 @@ class Worlds:
         generator = get_generator(options.generator, self.settings.generator_options)
         progress("decode", 0.05, "decoding the photo")
         image = decode_photo(
-            photo, self.settings.photo_limits, max_side, options.horizontal_fov_degrees
+            photo,
+            self.settings.photo_limits,
+            max_side,
+            options.horizontal_fov_degrees,
+            admit=self._creation_memory.reserve,
         )
 
         record = self.store.catalog.insert(
@@ -253,14 +262,17 @@ class Worlds:
             # Made now, not at the first write: a delete during the creation takes it away, and
             # the creation's writes then fail rather than leave files no catalog row names.
             self.store.files.create_dir(record.dir_name)
-            progress("depth", 0.2, f"estimating depth ({generator.name})")
-            frame, info = generator.seed(image.rgb, image.horizontal_fov_degrees)
-            self.check_current(record)  # deleted meanwhile: stop before the next stage
-            progress("lift", 0.4, "lifting pixels into Gaussians")
-            gaussians = lift_seed(frame, self.settings.seed_lift)
-            self.check_current(record)
-            progress("save", 0.8, f"saving {len(gaussians):,} Gaussians")
-            record = self._save(record, frame, gaussians, info, image.fov_source)
+            height, width = image.rgb.shape[:2]
+            with self._creation_memory.reserve(CREATION_BYTES_PER_WORKING_PIXEL * width * height):
+                progress("depth", 0.2, f"estimating depth ({generator.name})")
+                frame, info = generator.seed(image.rgb, image.horizontal_fov_degrees)
+                info = replace(info, notes=[*info.notes, *image.notes])
+                self.check_current(record)  # deleted meanwhile: stop before the next stage
+                progress("lift", 0.4, "lifting pixels into Gaussians")
+                gaussians = lift_seed(frame, self.settings.seed_lift)
+                self.check_current(record)
+                progress("save", 0.8, f"saving {len(gaussians):,} Gaussians")
+                record = self._save(record, frame, gaussians, info, image.fov_source)
         except WorldStreamError as exc:
             if exc.reason == "WORLD_DELETED":
                 raise  # nothing to mark: the row is gone, or another world's now
