@@ -115,6 +115,17 @@ class ServerConfig:
     max_generation_jobs: int = 64
     """Generation jobs queued or running server-wide; beyond it no new region is generated
     (GENERATION_QUEUE_FULL) until jobs end."""
+    max_generation_jobs_per_tenant: int = 16
+    """A tenant's share of `max_generation_jobs` (a quarter), so that one tenant's clients cannot
+    fill the queue for everyone (GENERATION_QUEUE_FULL with the tenant named). A queued job that
+    no session wants any more is cancelled and frees its place."""
+    max_world_splats: int = 2_000_000
+    """Splats generation on demand grows a world to; a world at it streams as it is
+    (WORLD_GROWTH_LIMIT warning). Without it one client grew a world to 5.4 million splats
+    (a 2.4 GB server) in 150 s."""
+    max_tenant_splats: int = 8_000_000
+    """Splats all of a tenant's worlds together may hold before generation grows none of them
+    (WORLD_GROWTH_LIMIT warning naming the tenant)."""
     explore_start_timeout_s: float = 10.0
     """How long an Explore stream may stay open without its `start`; it then ends with
     START_TIMEOUT and its session slot is free again (a stream that never starts would hold one
@@ -146,6 +157,9 @@ class ServerConfig:
             "max_sessions_per_tenant",
             "max_creations_per_tenant",
             "max_generation_jobs",
+            "max_generation_jobs_per_tenant",
+            "max_world_splats",
+            "max_tenant_splats",
             "max_view_updates_per_s",
             "max_request_reads_per_tenant",
             "max_exports_per_tenant",

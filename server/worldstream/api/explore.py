@@ -232,6 +232,7 @@ class _Stream:
             self._drop_slot()
             reader.cancel()
             unwatch()
+            self.generation.close()  # queued jobs no other stream wants are cancelled
 
     async def _loop(self, loop: asyncio.AbstractEventLoop) -> None:
         session = self.session

@@ -20,6 +20,7 @@ from worldstream.tiles.payloads import PayloadCache
 from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
 from worldstream.world.exports import ExportedFile
+from worldstream.world.growth_budget import GrowthLimits
 from worldstream.world.jobs import GenerationJobs
 from worldstream.world.worlds import CreateOptions, Worlds
 
@@ -39,7 +40,13 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
         self.creation_pool = ThreadPoolExecutor(config.creation_workers, "ws-create")
         self.io_pool = ThreadPoolExecutor(config.io_workers, "ws-io")
         self.export_pool = ThreadPoolExecutor(config.export_workers, "ws-export")
-        self.jobs = GenerationJobs(worlds, config.generation_workers, config.max_generation_jobs)
+        self.jobs = GenerationJobs(
+            worlds,
+            config.generation_workers,
+            config.max_generation_jobs,
+            config.max_generation_jobs_per_tenant,
+            GrowthLimits(config.max_world_splats, config.max_tenant_splats),
+        )
         self.payloads = PayloadCache(config.payload_cache_bytes)
         self.shared = Shared(worlds, config, self.run_io, self.jobs, self.payloads)
         # Per tenant: open Explore streams, and creations running or queued. Touched only on
