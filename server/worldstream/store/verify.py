@@ -38,7 +38,8 @@ def verify_data_dir(data_dir: Path) -> list[Checked]:
             problem = "its directory is missing" if record.state == "ready" else ""
             checked.append(Checked(record.name, record.state, [problem] if problem else []))
         elif record.state == "ready":
-            checked.append(Checked(record.name, record.state, files.verify(record.dir_name)))
+            problems = files.verify(record.dir_name, record)
+            checked.append(Checked(record.name, record.state, problems))
         else:  # failed: its partial files are kept for inspection, not held to a manifest
             checked.append(Checked(record.name, record.state, []))
     for name in sorted(on_disk):

@@ -17,7 +17,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
@@ -30,6 +30,10 @@ from worldstream.store.atomic import (
     write_file_atomic,
 )
 from worldstream.store.failures import storage_errors
+from worldstream.store.manifest import parse_manifest
+
+if TYPE_CHECKING:
+    from worldstream.store.catalog import WorldRecord
 
 MANIFEST = "manifest.json"
 
@@ -146,22 +150,81 @@ class WorldFiles:
                 world=_world_name(world_id),
             ) from None
 
-    def verify(self, world_id: str) -> list[str]:
-        """Problems with the world's files: every file its manifest names must exist and match
-        the checksum recorded there. An empty list means the world is intact."""
+    def verify(self, world_id: str, record: WorldRecord | None = None) -> list[str]:
+        """Problems with the world's files; an empty list means the world is intact.
+
+        Every file its manifest names must exist and match the checksum recorded there. Given
+        the world's catalog `record`, the manifest must also agree with it: the world's name,
+        tile size, frame count, and splat count (read from the splat files themselves), so a
+        manifest edited to drop or swap files is found even where every checksum holds. Derived
+        caches must read whole (each npz member's CRC-32 checked) and export files must match
+        their checksums (the server builds a damaged one again when it is next used; verify
+        only says so)."""
+        path = self.dir(world_id) / MANIFEST
         try:
-            manifest = self.read_manifest(world_id)
+            raw = json.loads(path.read_bytes())
         except FileNotFoundError:
             return [f"{MANIFEST} is missing"]
         except (OSError, ValueError) as exc:
             return [f"{MANIFEST} cannot be read: {exc}"]
+        files = raw.get("files", {}) if isinstance(raw, dict) else {}
         problems = []
-        for name, entry in sorted(manifest.get("files", {}).items()):
+        for name, entry in sorted(files.items() if isinstance(files, dict) else []):
             path = self.dir(world_id) / name
             if not path.is_file():
                 problems.append(f"{name} is missing")
-            elif sha256_file(path) != entry.get("sha256"):
+            elif sha256_file(path) != (entry.get("sha256") if isinstance(entry, dict) else None):
                 problems.append(f"{name} fails its checksum")
+        if record is not None:
+            problems += self._against_catalog(world_id, raw, record)
+        return problems + self._derived_problems(world_id)
+
+    def _against_catalog(self, world_id: str, raw: object, record: WorldRecord) -> list[str]:
+        try:
+            manifest = parse_manifest(raw, record.name)
+        except Internal as exc:
+            return [exc.message.replace(f" of {record.name}", "", 1)]
+        problems = []
+        if isinstance(raw, dict):
+            if raw.get("world", record.name) != record.name:
+                problems.append(f"{MANIFEST} names {raw.get('world')!r}, not {record.name}")
+            tile = raw.get("tile_size_m", record.tile_size_m)
+            if not isinstance(tile, (int, float)) or abs(tile - record.tile_size_m) > 1e-9:
+                problems.append(
+                    f"{MANIFEST} has tile size {tile!r}; the catalog has {record.tile_size_m}"
+                )
+        if len(manifest.frames) != record.frame_count:
+            problems.append(
+                f"{MANIFEST} lists {len(manifest.frames)} frames; the catalog has "
+                f"{record.frame_count}"
+            )
+        counts = [_rows(self.dir(world_id) / f"{name}.npz") for name, _, _ in manifest.splat_chunks]
+        if None not in counts and sum(counts) != record.splat_count:
+            problems.append(
+                f"the splat files of {MANIFEST} hold {sum(counts):,} splats; the catalog has "
+                f"{record.splat_count:,}"
+            )
+        return problems
+
+    def _derived_problems(self, world_id: str) -> list[str]:
+        derived = self.dir(world_id) / "derived"
+        problems = []
+        for path in sorted(derived.glob("*.npz")):
+            name = f"derived/{path.name}"
+            try:
+                read_arrays(path)  # every member whole, so zip checks each one's CRC-32
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+                problems.append(f"{name} is damaged (built again when next used)")
+        exports = derived / "exports"
+        for checksum in sorted(exports.glob("*.sha256")):
+            path = checksum.with_suffix("")
+            if not path.is_file():
+                continue
+            if sha256_file(path) != checksum.read_text().strip():
+                problems.append(
+                    f"derived/exports/{path.name} fails its checksum (written again when next "
+                    "asked for)"
+                )
         return problems
 
     def instance_dirs(self) -> list[str]:
@@ -192,3 +255,20 @@ def _deleted(dir_name: str) -> NotFound:
         f"{_world_name(dir_name)} was deleted while this work was in flight",
         world=_world_name(dir_name),
     )
+
+
+def _rows(path: Path) -> int | None:
+    """Splats in a splat file, from the header of its `means` array (nothing else is read);
+    None where that header cannot be read (the file's checksum problem is reported apart)."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("means.npy") as f:
+            version = np.lib.format.read_magic(f)
+            if version == (1, 0):
+                shape = np.lib.format.read_array_header_1_0(f)[0]
+            elif version == (2, 0):
+                shape = np.lib.format.read_array_header_2_0(f)[0]
+            else:
+                return None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None
+    return int(shape[0]) if shape else None

@@ -9,7 +9,9 @@ replaces the older one of its format and frame; a delete takes them all with the
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import logging
 import shutil
 import tempfile
 import threading
@@ -23,6 +25,7 @@ import trimesh
 
 from worldstream.errors import FailedPrecondition, InvalidArgument
 from worldstream.geometry.engine import EngineFrame
+from worldstream.store.atomic import sha256_file
 from worldstream.store.worlddir import WorldFiles
 from worldstream.world.export_gltf import gltf_bytes
 from worldstream.world.export_ply import write_ply
@@ -43,6 +46,7 @@ FILE_TYPES = {
     "collider": ("colliders.glb", "model/gltf-binary"),
 }
 EXPORTS_DIR = "derived/exports"
+log = logging.getLogger("worldstream.exports")
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,29 @@ def write_export(
         out.write(collider_glb(pieces))
 
 
+CHECKSUM = ".sha256"  # beside each export file: the sha256 of its bytes, in hex
+
+
+class _Hashing:
+    """A file object that hashes what is written through it."""
+
+    def __init__(self, out: BinaryIO, digest) -> None:
+        self.out, self.digest = out, digest
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.out.write(data)
+
+
+def export_damage(path: Path) -> str | None:
+    """What is wrong with an export file against its checksum file; None when it matches."""
+    try:
+        recorded = path.with_name(path.name + CHECKSUM).read_text().strip()
+    except (OSError, ValueError):
+        return "has no readable checksum"
+    return None if sha256_file(path) == recorded else "fails its checksum"
+
+
 class Exports:
     """The export files of every world instance, written once per version, format and frame."""
 
@@ -160,6 +187,7 @@ class Exports:
         self._guard = threading.Lock()
         # One build of each file at a time: a second export of it waits and then sends it.
         self._building: dict[str, tuple[threading.Lock, int]] = {}
+        self._checked: set[str] = set()  # files found intact since this process started
 
     def file(
         self,
@@ -179,20 +207,45 @@ class Exports:
         name = f"{EXPORTS_DIR}/{stem}-v{version}.{extension}"
         path = self.files.dir(dir_name) / name
         with self._one_build(f"{dir_name}/{name}"):
-            if not path.is_file():
+            if not self._intact(path):
+                digest = hashlib.sha256()
                 self.files.write_file(
                     dir_name,
                     name,
-                    lambda out: write_export(fmt, gaussians, frame, surface, colliders, out),
+                    lambda out: write_export(
+                        fmt, gaussians, frame, surface, colliders, _Hashing(out, digest)
+                    ),
                 )
+                # Its checksum last: a file without one (a write cut off) is written again.
+                self.files.write_file(
+                    dir_name, name + CHECKSUM, lambda out: out.write(digest.hexdigest().encode())
+                )
+                with self._guard:
+                    self._checked.add(str(path))
                 # Older versions' files of this format and frame are not sent again. A stream
                 # still sending one keeps its open file.
-                for old in path.parent.glob(f"{stem}-v*.{extension}"):
-                    if old != path:
+                for old in path.parent.glob(f"{stem}-v*.{extension}*"):
+                    if old.name not in (path.name, path.name + CHECKSUM):
                         with contextlib.suppress(OSError):
                             old.unlink()
             size = path.stat().st_size
         return ExportedFile(path, size, extension, media_type, self.files.dir(dir_name))
+
+    def _intact(self, path: Path) -> bool:
+        """The file is there with its checksum, and matches it: checked once per file and
+        process (a damaged file is written again, never sent)."""
+        checksum = path.with_name(path.name + CHECKSUM)
+        if not (path.is_file() and checksum.is_file()):
+            return False
+        with self._guard:
+            if str(path) in self._checked:
+                return True
+        if export_damage(path) is not None:
+            log.warning("%s is damaged; writing it again", path.name)
+            return False
+        with self._guard:
+            self._checked.add(str(path))
+        return True
 
     @contextlib.contextmanager
     def _one_build(self, key: str) -> Iterator[None]:
