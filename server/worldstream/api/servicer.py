@@ -221,7 +221,7 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
             f.seek(offset)
             return f.read(step)
 
-        f = await self.run_io(open, exported.path, "rb")
+        f = await self.run_io(exported.open)
         try:
             # Only as many bytes as the file had when the header was sent: its size is the
             # header's promise.

@@ -13,6 +13,7 @@ from worldstream.store.atomic import is_temp_file
 from worldstream.store.catalog import Catalog
 from worldstream.store.failures import storage_errors
 from worldstream.store.lock import DataDirLock
+from worldstream.store.reserve import SpaceReserve
 from worldstream.store.worlddir import WorldFiles
 
 log = logging.getLogger("worldstream.store")
@@ -43,6 +44,9 @@ class Store:
             with storage_errors("opening the world files"):
                 self.files = WorldFiles(self.data_dir)
             self._recover()
+            # Room for a delete on a full disk (store/reserve.py); made later if none now.
+            self.reserve = SpaceReserve(self.data_dir)
+            self.reserve.ensure()
         except BaseException:
             self.catalog.close()
             self.lock.release()

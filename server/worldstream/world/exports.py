@@ -23,9 +23,10 @@ from typing import BinaryIO
 import numpy as np
 import trimesh
 
-from worldstream.errors import FailedPrecondition, InvalidArgument
+from worldstream.errors import FailedPrecondition, InvalidArgument, WorldStreamError
 from worldstream.geometry.engine import EngineFrame
 from worldstream.store.atomic import sha256_file
+from worldstream.store.failures import from_os_error
 from worldstream.store.worlddir import WorldFiles
 from worldstream.world.export_gltf import gltf_bytes
 from worldstream.world.export_ply import write_ply
@@ -60,12 +61,22 @@ class ExportFile:
 class ExportedFile:
     """An export on disk, ready to send."""
 
-    path: Path
+    path: Path | None
     size: int
     extension: str
     media_type: str
     instance_dir: Path
     """The world instance's directory: gone once the world is deleted, and the sending stops."""
+    temporary: BinaryIO | None = None
+    """Where the data dir could not take the file (read-only, full): an unnamed temporary
+    file holding it instead, gone when closed."""
+
+    def open(self) -> BinaryIO:
+        """The file to send from; the caller closes it."""
+        if self.temporary is not None:
+            return self.temporary
+        assert self.path is not None
+        return open(self.path, "rb")
 
 
 def check_frame(fmt: str, frame: EngineFrame) -> None:
@@ -179,6 +190,13 @@ def export_damage(path: Path) -> str | None:
     return None if sha256_file(path) == recorded else "fails its checksum"
 
 
+def _no_room(exc: BaseException) -> bool:
+    """A write refused because the data dir is read-only or full."""
+    if isinstance(exc, WorldStreamError):
+        return exc.reason in ("STORAGE_FULL", "STORAGE_NOT_WRITABLE")
+    return isinstance(exc, OSError) and from_os_error(exc, "") is not None
+
+
 class Exports:
     """The export files of every world instance, written once per version, format and frame."""
 
@@ -206,16 +224,30 @@ class Exports:
         stem = f"{fmt}-{frame.value}"
         name = f"{EXPORTS_DIR}/{stem}-v{version}.{extension}"
         path = self.files.dir(dir_name) / name
+
+        def write(out: BinaryIO) -> None:
+            write_export(fmt, gaussians, frame, surface, colliders, out)
+
         with self._one_build(f"{dir_name}/{name}"):
             if not self._intact(path):
                 digest = hashlib.sha256()
-                self.files.write_file(
-                    dir_name,
-                    name,
-                    lambda out: write_export(
-                        fmt, gaussians, frame, surface, colliders, _Hashing(out, digest)
-                    ),
-                )
+                try:
+                    self.files.write_file(dir_name, name, lambda out: write(_Hashing(out, digest)))
+                except (WorldStreamError, OSError) as exc:
+                    if not _no_room(exc):
+                        raise
+                    # Reading goes on where writing cannot: the export is sent from a
+                    # temporary file outside the data dir instead.
+                    log.warning("%s of %s is not kept: %s", name, dir_name, exc)
+                    temporary = tempfile.TemporaryFile(prefix="worldstream-export-")  # noqa: SIM115
+                    try:
+                        write(temporary)
+                        size = temporary.tell()
+                    except BaseException:
+                        temporary.close()
+                        raise
+                    instance = self.files.dir(dir_name)
+                    return ExportedFile(None, size, extension, media_type, instance, temporary)
                 # Its checksum last: a file without one (a write cut off) is written again.
                 self.files.write_file(
                     dir_name, name + CHECKSUM, lambda out: out.write(digest.hexdigest().encode())

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from worldstream.controls import first_control
-from worldstream.errors import FailedPrecondition, Internal, InvalidArgument, WorldStreamError
+from worldstream.errors import (
+    FailedPrecondition,
+    Internal,
+    InvalidArgument,
+    ResourceExhausted,
+    WorldStreamError,
+)
 from worldstream.generate import get_generator
 from worldstream.generate.base import GeneratorOptions, SeedInfo, WorldPlane
 from worldstream.generate.photo import PhotoLimits, decode_photo
@@ -204,7 +210,13 @@ class Worlds:
         WORLD_DELETED at their next write or check, and write nothing more."""
         # The catalog row first: once it is gone the world is deleted, whatever happens to its
         # files (a crash, or a data dir that refuses the removal, leaves only unnamed files).
-        record = self.store.catalog.delete(world_id, tenant=current_tenant())
+        try:
+            record = self.store.catalog.delete(world_id, tenant=current_tenant())
+        except ResourceExhausted as exc:
+            # A full disk: the catalog needs room to delete, and deleting is how room is made.
+            if exc.reason != "STORAGE_FULL" or not self.store.reserve.release():
+                raise
+            record = self.store.catalog.delete(world_id, tenant=current_tenant())
         with self._cache_lock:
             self._cache.pop(record.dir_name, None)
             self._grow_locks.pop(record.dir_name, None)
@@ -213,6 +225,7 @@ class Worlds:
             self.store.files.remove(record.dir_name)
         except (WorldStreamError, OSError) as exc:
             log.warning("%s is deleted but its files stay: %s", record.name, exc)
+        self.store.reserve.ensure()  # again, where a delete on a full disk used it
         return record
 
     # -- creation --------------------------------------------------------------------------
@@ -350,9 +363,7 @@ class Worlds:
 
     def surface(self, loaded: LoadedWorld):
         """The world's surface mesh (TSDF of its frames), built once and cached on disk."""
-        return self.surfaces.surface(
-            loaded.record.dir_name, loaded.version, self._frames(loaded)
-        )
+        return self.surfaces.surface(loaded.record.dir_name, loaded.version, self._frames(loaded))
 
     def colliders(self, loaded: LoadedWorld) -> dict[TileKey, Collider]:
         return self.surfaces.colliders(
