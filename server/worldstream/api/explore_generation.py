@@ -163,9 +163,10 @@ class GenerationFollower:
 
     def _refusal(self, done: PlanDone) -> pb.ExploreResponse | None:
         """The warning for a plan's refusal, unless the same was said since a plan was last
-        accepted: a camera that keeps moving would otherwise hear it at every view."""
+        accepted (given a job that has yet to run): a camera that keeps moving would otherwise
+        hear it at every view."""
         if done.refused is None:
-            if done.jobs:
+            if any(not job.done.is_set() for job in done.jobs):
                 self.refusal_said = ""
             return None
         return self._say_refusal(done.refused)
