@@ -179,7 +179,7 @@ def test_a_reconnecting_client_is_sent_nothing_it_already_holds(client, world):
         held.put(key, version, decode_payload(payload))
     manifest = held.manifest()
     # Resume with the whole manifest: header, then completion, and not one tile.
-    with client.explore(world.name, held=manifest) as stream:
+    with client.explore(world.name, held=manifest, world_uid=world.uid) as stream:
         stream.send_view(camera, 1)
         responses, again = drain_until_complete(stream, 1)
     assert again == {}
@@ -187,7 +187,7 @@ def test_a_reconnecting_client_is_sent_nothing_it_already_holds(client, world):
     # Resume with half of it: exactly the other half's cells come back, at the same levels.
     keys = sorted(manifest)
     half = {k: manifest[k] for k in keys[: len(keys) // 2]}
-    with client.explore(world.name, held=half) as stream:
+    with client.explore(world.name, held=half, world_uid=world.uid) as stream:
         stream.send_view(camera, 2)
         _, rest = drain_until_complete(stream, 2)
     final = {(*cell, lod) for cell, (lod, _, _) in cells_held(rest).items()}
@@ -203,7 +203,7 @@ def test_a_stale_or_unknown_held_tile_is_replaced_or_removed(client, world):
     key = next(iter(manifest))
     manifest[key] = manifest[key] - 1  # an older version than the server's
     manifest[(999, 999, 999, 0)] = 1  # a tile the world does not have
-    with client.explore(world.name, held=manifest) as stream:
+    with client.explore(world.name, held=manifest, world_uid=world.uid) as stream:
         stream.send_view(camera, 1)
         responses, again = drain_until_complete(stream, 1)
     assert {k[:3] for k in again} == {key[:3]}
