@@ -166,15 +166,15 @@ def main() -> None:
         f"({rows[0][1]['size'] / 2**20:.0f} MiB file) by tenant A; {args.gets} GetWorld calls "
         "of tenant B meanwhile"
     )
-    print(
-        "| exports | stalled | refused | RSS before | peak | held 1 s after | GetWorld p50 | p99 | max |"
-    )
+    columns = ["exports", "stalled", "refused", "RSS before", "peak", "held 1 s after"]
+    columns += ["GetWorld p50", "p99", "max"]
+    print("| " + " | ".join(columns) + " |")
     print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
     for name, r in rows:
-        print(
-            f"| {name} | {r['stalled']} | {r['refused']} | {r['before']:.0f} MiB | {r['peak']:.0f} MiB | {r['held']:.0f} MiB "
-            f"| {r['p50']:.1f} ms | {r['p99']:.1f} ms | {r['max']:.1f} ms |"
-        )
+        cells = [name, str(r["stalled"]), r["refused"]]
+        cells += [f"{r[k]:.0f} MiB" for k in ("before", "peak", "held")]
+        cells += [f"{r[k]:.1f} ms" for k in ("p50", "p99", "max")]
+        print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

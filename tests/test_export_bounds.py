@@ -155,9 +155,7 @@ def test_another_tenants_get_world_answers_at_once_while_exports_are_stuck_build
             call.cancel()
 
 
-def test_a_tenants_exports_beyond_its_limit_are_refused_and_others_go_on(
-    server, channel, worlds
-):
+def test_a_tenants_exports_beyond_its_limit_are_refused_and_others_go_on(server, channel, worlds):
     world, other = worlds
     calls = [export_call(channel, world.name, A) for _ in range(4)]
     try:
@@ -220,9 +218,7 @@ def test_an_export_file_is_written_once_per_version_and_replaces_the_older_one(
     files.create_dir("w.1234")
     writes = []
     write = exports_module.write_export
-    monkeypatch.setattr(
-        exports_module, "write_export", lambda *a: writes.append(a[0]) or write(*a)
-    )
+    monkeypatch.setattr(exports_module, "write_export", lambda *a: writes.append(a[0]) or write(*a))
     exports = Exports(files)
 
     def file(version: int, g: Gaussians):
