@@ -31,6 +31,7 @@ import numpy as np
 import trimesh
 from trimesh.intersections import slice_faces_plane
 
+from worldstream.geometry.cells import unique_cells
 from worldstream.tiles.grid import TileKey
 
 try:
@@ -98,8 +99,7 @@ def _cut(
     inside = np.all(cell_lo == cell_hi, axis=1)  # [F] triangles that need no cut
     # Whole triangles, grouped by cell.
     idx = np.flatnonzero(inside)
-    cells, inverse = np.unique(cell_lo[idx], axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    cells, inverse = unique_cells(cell_lo[idx])
     for c, cell in enumerate(cells):
         key = TileKey(int(cell[0]), int(cell[1]), int(cell[2]), 0)
         pieces.setdefault(key, []).append((vertices, faces[idx[inverse == c]]))

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from worldstream.geometry.cells import unique_cells
 from worldstream.geometry.gaussians import Gaussians
 
 
@@ -52,7 +53,7 @@ def build_tiles(
     if len(means) == 0:
         return {}
     cells = np.floor(means / tile_size).astype(np.int64)  # [N, 3]
-    unique, inverse = np.unique(cells, axis=0, return_inverse=True)
+    unique, inverse = unique_cells(cells)
     order = np.argsort(inverse, kind="stable")
     bounds = np.searchsorted(inverse[order], np.arange(len(unique) + 1))
     tiles: dict[TileKey, Tile] = {}
