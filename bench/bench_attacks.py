@@ -11,7 +11,8 @@ view, timing the first tile chunk. The server's resident memory is sampled from 
 attack, the victim's GetWorld and first-tile p50/p99, victim errors, and what the attacker got.
 
 Attacks (the issue's list):
-- max_photo_4096 / max_photo_2048: two CreateWorld calls at once with a 1.2 MB JPEG at max_side_px.
+- max_photo_4096 / _2048 / _1024: two CreateWorld calls at once with a 1.2 MB JPEG at
+  max_side_px (1024 is the largest the server accepts).
 - growth_flood: a 1,000-splat-budget stream turning and walking through views the photo never
   saw, reading and acking everything, so the server generates as fast as it can.
 - unread_stream: a stream that sends views and acks as fast as it can and never reads.
@@ -370,6 +371,7 @@ def attack_no_start(server: Server, seconds: float) -> str:
 ATTACKS: dict[str, Callable[[Server, float], str]] = {
     "max_photo_4096": attack_max_photo(4096),
     "max_photo_2048": attack_max_photo(2048),
+    "max_photo_1024": attack_max_photo(1024),
     "growth_flood": attack_growth_flood,
     "unread_stream": attack_unread_stream,
     "stalled_exports": attack_stalled_exports,

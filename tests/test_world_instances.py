@@ -61,6 +61,20 @@ class Gate:
         return gated
 
 
+def gate_generator(monkeypatch, method: str) -> Gate:
+    """Every generator the server makes holds its `method` (seed, extend) at a new gate."""
+    gate = Gate()
+    real = worlds_module.get_generator
+
+    def gated_generator(name, options):
+        generator = real(name, options)
+        setattr(generator, method, gate.wrap(getattr(generator, method)))
+        return generator
+
+    monkeypatch.setattr(worlds_module, "get_generator", gated_generator)
+    return gate
+
+
 @pytest.fixture()
 def server(tmp_path):
     with fresh_server(tmp_path, auth=True, tokens=TOKENS) as running:
@@ -154,15 +168,7 @@ def test_a_generation_job_of_a_deleted_world_writes_nothing_into_the_new_world_o
     server, studios, monkeypatch
 ):
     a, b = studios
-    gate = Gate()
-    real = worlds_module.get_generator
-
-    def gated_generator(name, options):
-        generator = real(name, options)
-        generator.extend = gate.wrap(generator.extend)
-        return generator
-
-    monkeypatch.setattr(worlds_module, "get_generator", gated_generator)
+    gate = gate_generator(monkeypatch, "extend")
     old = a.create_world(PHOTO_A, world_id="lobby")
     stream = a.explore(old.name)
     stream.send_view(turned(old), 0)  # a view the photo never saw: a job is started
@@ -235,15 +241,7 @@ def test_deleting_a_world_while_it_is_created_ends_the_creation_and_leaves_no_fi
     server, studios, monkeypatch
 ):
     a, _ = studios
-    gate = Gate()
-    real = worlds_module.get_generator
-
-    def gated_generator(name, options):
-        generator = real(name, options)
-        generator.seed = gate.wrap(generator.seed)
-        return generator
-
-    monkeypatch.setattr(worlds_module, "get_generator", gated_generator)
+    gate = gate_generator(monkeypatch, "seed")
     outcome: list = []
 
     def create() -> None:

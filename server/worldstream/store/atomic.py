@@ -33,21 +33,7 @@ def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = True) -> st
     the previous file (if any) as it was. Without `make_parents`, a missing directory raises
     FileNotFoundError and nothing is written.
     """
-    path = Path(path)
-    with storage_errors(f"writing {path.parent.name}/{path.name}"):
-        if make_parents:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        fsync_dir(path.parent)
+    write_file_atomic(path, lambda f: f.write(data), make_parents)
     return hashlib.sha256(data).hexdigest()
 
 
