@@ -236,10 +236,12 @@ def test_clients_vanishing_mid_stream_leave_no_task_session_stream_or_memory(tmp
             rss = _rss_bytes()
             vanish(40)
             deadline = time.monotonic() + 10
-            while not settled():
-                assert time.monotonic() < deadline, "tasks, sessions or watchers were left"
+            # A stream's object may outlive its task by a moment while gRPC lets go of its call.
+            while not settled() or _live_streams():
+                assert time.monotonic() < deadline, (
+                    f"tasks, sessions, watchers or {_live_streams()} streams were left"
+                )
                 time.sleep(0.05)
-            assert _live_streams() == 0
             grown = _rss_bytes() - rss
             assert grown < 32 * 1024 * 1024, f"{grown / 2**20:.1f} MiB more after 40 streams"
         assert_serving(server.address)

@@ -51,6 +51,7 @@ inline constexpr const char* kCreationLimitReached = "CREATION_LIMIT_REACHED";
 inline constexpr const char* kUploadLimitReached = "UPLOAD_LIMIT_REACHED";
 inline constexpr const char* kExportLimitReached = "EXPORT_LIMIT_REACHED";
 inline constexpr const char* kGenerationQueueFull = "GENERATION_QUEUE_FULL";
+inline constexpr const char* kWorldGrowthLimit = "WORLD_GROWTH_LIMIT";
 inline constexpr const char* kStorageFull = "STORAGE_FULL";
 inline constexpr const char* kStorageNotWritable = "STORAGE_NOT_WRITABLE";
 inline constexpr const char* kWorldNotReady = "WORLD_NOT_READY";
