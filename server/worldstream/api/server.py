@@ -11,6 +11,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from worldstream.api.allocator import return_large_blocks
 from worldstream.api.auth import AuthInterceptor
 from worldstream.api.config import ServerConfig, is_loopback
 from worldstream.api.request_gate import RequestGate
@@ -222,6 +223,7 @@ def freeze_startup_objects() -> None:
 
 async def serve(config: ServerConfig, on_ready=None) -> None:
     """Run until SIGINT or SIGTERM, then stop gracefully: health NOT_SERVING, calls drained."""
+    return_large_blocks()  # a serving process owns its allocator (api/allocator.py)
     running = await start_server(config)
     freeze_startup_objects()
     if on_ready is not None:
