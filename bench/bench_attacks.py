@@ -5,8 +5,8 @@ Run: python bench/bench_attacks.py [--seconds 20] [--only growth_flood unread_st
 Each attack gets a fresh `worldstream serve` process on the default settings (authentication on,
 two tenants: the attacker and a victim), so one attack's peak never mixes with another's. Before
 the attack the victim creates a world from scikit-image's coffee photo; during it, a victim
-client loops: GetWorld, then an Explore stream of its world (no generation) asking for the spawn
-view, timing the first tile chunk. The server's resident memory is sampled from /proc every 20 ms
+client in a process of its own loops: GetWorld, then an Explore stream of its world (no
+generation) asking for the spawn view, timing the first tile chunk. The server's resident memory is sampled from /proc every 20 ms
 (and VmHWM read at the end). Reported per attack: the server's RSS after setup, its peak during the
 attack, the victim's GetWorld and first-tile p50/p99, victim errors, and what the attacker got.
 
@@ -28,6 +28,7 @@ import argparse
 import contextlib
 import datetime
 import io
+import multiprocessing
 import os
 import platform
 import queue
@@ -146,7 +147,7 @@ class Victim:
     errors: list[str] = field(default_factory=list)
 
 
-def victim_loop(address: str, world: pb.World, stop: threading.Event, out: Victim) -> None:
+def victim_loop(address: str, world: pb.World, stop, out: Victim) -> None:
     camera = spawn_camera(world, 320, 240)
     with Client(address, timeout=30, token=VICTIM) as c:
         while True:  # at least one probe, then until stopped
@@ -168,6 +169,13 @@ def victim_loop(address: str, world: pb.World, stop: threading.Event, out: Victi
                 out.errors.append(f"{type(exc).__name__}: {exc}"[:160])
             if stop.wait(0.1):
                 return
+
+
+def victim_process(address: str, world: bytes, stop, results) -> None:
+    """victim_loop in a process of its own; its figures come back through `results`."""
+    out = Victim()
+    victim_loop(address, pb.World.FromString(world), stop, out)
+    results.put(out)
 
 
 # -- the attacks --------------------------------------------------------------------------------
@@ -402,15 +410,21 @@ def run_one(name: str, seconds: float) -> dict:
             settled = server.status("VmRSS")
             sampler = Sampler(server)
             sampler.start()
-            stop, victim = threading.Event(), Victim()
-            prober = threading.Thread(
-                target=victim_loop, args=(server.address, world, stop, victim), daemon=True
+            # The victim in a process of its own: in the attacker's, it would wait for the
+            # attacker's threads (the GIL) and time the bench, not the server.
+            spawn = multiprocessing.get_context("spawn")
+            stop, results = spawn.Event(), spawn.Queue()
+            prober = spawn.Process(
+                target=victim_process,
+                args=(server.address, world.SerializeToString(), stop, results),
+                daemon=True,
             )
             prober.start()
             t0 = time.monotonic()
             outcome = ATTACKS[name](server, seconds)
             took = time.monotonic() - t0
             stop.set()
+            victim = results.get(timeout=120)
             prober.join(60)
             sampler.stop.set()
             sampler.join()

@@ -18,7 +18,7 @@ from worldstream.geometry.camera import Camera
 _DIRS = np.array(DIRECTIONS, dtype=np.int64)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _sweep(inv, known, dy, dx, hit_inv, hit_k, hit_slope):
     h, w = inv.shape
     y_start, y_stop, y_step = (h - 1, -1, -1) if dy > 0 else (0, h, 1)
@@ -47,7 +47,7 @@ def _sweep(inv, known, dy, dx, hit_inv, hit_k, hit_slope):
                 hit_k[y, x] = 0
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _combine(known, depth, hit_inv, hit_k, hit_slope, tolerance, out):
     n_dir, h, w = hit_k.shape
     estimates = np.zeros(n_dir, np.float64)

@@ -249,7 +249,7 @@ def pack(level: list[tuple[np.ndarray, np.ndarray, np.ndarray]], r: int) -> _Pac
 # centre (cy[i], cx[i]), listed in scan order.
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=True, nogil=True)
 def _distance(img, tguide, width, nc, ty, tx, prgb, pguide, base, sw, sy, sx, r, gw, limit):
     """Patch distance, abandoned (returning a value > limit) once it exceeds `limit`.
 
@@ -276,7 +276,7 @@ def _distance(img, tguide, width, nc, ty, tx, prgb, pguide, base, sw, sy, sx, r,
     return d
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _distances(img, tguide, cy, cx, nnf, prgb, pguide, base, w, r, gw):
     width, nc = img.shape[1], tguide.shape[2]
     imgf, tgf, prgbf, pgf = img.ravel(), tguide.ravel(), prgb.ravel(), pguide.ravel()
@@ -290,7 +290,7 @@ def _distances(img, tguide, cy, cx, nnf, prgb, pguide, base, w, r, gw):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _random_patch(cand, cand_off, s):
     """A random admissible centre (source, y, x) of source s, or of any source if s has none."""
     if cand_off[s + 1] == cand_off[s]:
@@ -301,7 +301,7 @@ def _random_patch(cand, cand_off, s):
     return s, cand[cand_off[s] + np.random.randint(cand_off[s + 1] - cand_off[s])]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _random_nnf(cy, cand, cand_off, w, seed):
     np.random.seed(seed)
     nnf = np.empty((len(cy), 3), np.int64)
@@ -312,7 +312,7 @@ def _random_nnf(cy, cand, cand_off, w, seed):
     return nnf
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _upsample_nnf(cy, cx, coarse_index, coarse_nnf, ok, base, h, w, cand, cand_off, r, seed):
     """Fine NNF from the coarse one: the coarse match of the parent centre, scaled by two, plus
     this pixel's offset from twice its parent (a random patch where that is not admissible)."""
@@ -338,7 +338,7 @@ def _upsample_nnf(cy, cx, coarse_index, coarse_nnf, ok, base, h, w, cand, cand_o
     return nnf
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _search(img, tguide, cy, cx, index, nnf, dist, prgb, pguide, ok, base, h, w, cand, cand_off,
             r, gw, passes, max_radius, every_source, refine, seed):  # fmt: skip
     """PatchMatch passes, improving nnf and dist in place; even passes scan forward, odd back.
@@ -413,7 +413,7 @@ def _search(img, tguide, cy, cx, index, nnf, dist, prgb, pguide, ok, base, h, w,
             nnf[i, 0], nnf[i, 1], nnf[i, 2], dist[i] = bs, by, bx, bd
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _vote(img, hole, cy, cx, nnf, weight, prgb, base, w, r):
     """Every hole pixel of img := weighted mean of what the patches covering it copy there."""
     height, width = hole.shape
@@ -439,7 +439,7 @@ def _vote(img, hole, cy, cx, nnf, weight, prgb, base, w, r):
                     img[y, x, c] = acc[y, x, c] / total[y, x]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def onion_fill(rgb, hole, fallback):
     """Fills the hole ring by ring from its edge, each pixel the mean of its known 8-neighbours
     (those known before its ring); `fallback` [3] everywhere when nothing is known."""

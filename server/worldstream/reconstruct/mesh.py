@@ -180,7 +180,7 @@ def _depth_at(depth, conf, u, v, col, row, edge):
     return (d00 * (1.0 - ax) + d01 * ax) * (1.0 - ay) + (d10 * (1.0 - ax) + d11 * ax) * ay
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _integrate_blocks(
     coords,  # [B, 3] int64 block coordinates
     tsdf,  # [B, b, b, b] int16, TSDF in [-1, 1] times TSDF_SCALE

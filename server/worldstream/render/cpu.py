@@ -53,7 +53,7 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sh_channel(sh, i, ch, degree, x, y, z):  # sh [N, K, 3] -> colour channel before clamping
     c = SH_C0 * sh[i, 0, ch]
     if degree >= 1:
@@ -91,7 +91,7 @@ def _jw_column(w2c, j00, j02, j11, j12, m0, m1, m2):
     return j00 * w0 + j02 * w2, j11 * w1 + j12 * w2
 
 
-@njit(cache=True, parallel=True, fastmath=False)
+@njit(cache=True, parallel=True, fastmath=False, nogil=True)
 def _project(means, quats, log_scales, opacity_logits, sh, degree, w2c, intr, campos, size):
     """Per Gaussian: splat row [N, 11] and tile rectangle [N, 4] (x0, y0, x1, y1; empty = culled).
 
@@ -173,7 +173,7 @@ def _project(means, quats, log_scales, opacity_logits, sh, degree, w2c, intr, ca
     return splats, rects
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def _gather(splats, rects, order):
     """Rows `order` of both tables ([M, 11], [M, 4]); numpy's fancy indexing is ~10x slower."""
     out_s = np.empty((order.size, NCOL))
@@ -187,7 +187,7 @@ def _gather(splats, rects, order):
     return out_s, out_r
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _count_per_tile(rects, n_tiles, tiles_x):
     counts = np.zeros(n_tiles, np.int64)
     for i in range(rects.shape[0]):
@@ -197,7 +197,7 @@ def _count_per_tile(rects, n_tiles, tiles_x):
     return counts
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fill_tiles(rects, offsets, tile_lo, tile_hi, tiles_x):
     """Row ids of `rects` in tiles [tile_lo, tile_hi), ascending (so front to back) per tile."""
     base = offsets[tile_lo]
@@ -231,7 +231,7 @@ def _footprint(centre, radius, lo, hi):
     return first, last
 
 
-@njit(cache=True, parallel=True, fastmath=False)
+@njit(cache=True, parallel=True, fastmath=False, nogil=True)
 def _composite(splats, ids, offsets, tiles, tile_lo, bg, out_rgb, out_depth, out_alpha):
     """Front-to-back compositing of the tiles listed in `tiles` (a permutation, for balance).
 

@@ -259,7 +259,7 @@ def _gain(levels, extent):
     return levels / extent if extent > 0.0 else 0.0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _chunk_ranges(origin, means, quats, log_scales, opacity_logits, sh, start, stop, h):
     """Fill the chunk header `h` (f32 [16 + degree]); False if any attribute is not finite."""
     inf = np.inf
@@ -329,7 +329,7 @@ def _chunk_ranges(origin, means, quats, log_scales, opacity_logits, sh, start, s
     return True
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _encode_kernel(
     origin, means, quats, log_scales, opacity_logits, sh, degree, widths, bands, out
 ):
@@ -475,7 +475,7 @@ def encode(
 # --- decode ------------------------------------------------------------------------------------
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _decode_kernel(body, degree, widths, bands, pos, quats, scales, opacity, sh):
     """Decode the chunks in `body` (payload after the header, length already checked).
 

@@ -165,7 +165,7 @@ def _spread_bits(v):
     return (v | (v << 2)) & 0x1249249249249249
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def morton_codes(means, box_min, box_max):
     """[N, 3] means -> [N] int64 Morton codes of their depth-21 cells (x in the lowest bit).
 
@@ -184,7 +184,7 @@ def morton_codes(means, box_min, box_max):
     return codes
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _cells_per_depth(codes):  # codes [N] int64 sorted -> [MORTON_BITS + 1] occupied cells per d
     counts = np.zeros(MORTON_BITS + 1, np.int64)
     if codes.shape[0] == 0:
@@ -220,7 +220,7 @@ def _sigmoid(x):
     return e / (1.0 + e)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _weights_and_covariances(quats, log_scales, logits):
     """Per Gaussian: weight = opacity x pi s_a s_b [N], covariance [N, 3, 3] (float64)."""
     n = quats.shape[0]
@@ -265,7 +265,7 @@ def _weights_and_covariances(quats, log_scales, logits):
     return weights, covs
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _eigh3(a, lam, v):
     """Cyclic Jacobi on a symmetric 3x3 `a` (overwritten): eigenvalues lam [3], vectors v cols."""
     for p in range(3):
@@ -303,7 +303,7 @@ def _eigh3(a, lam, v):
         lam[k] = a[k, k]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _rotation_to_quat(r, out):
     """Rotation [3, 3] (det +1) -> unit (w, x, y, z) with w >= 0 (Shepperd's branches)."""
     trace = r[0, 0] + r[1, 1] + r[2, 2]
@@ -345,7 +345,7 @@ def _rotation_to_quat(r, out):
     out[0], out[1], out[2], out[3] = w / norm, x / norm, y / norm, z / norm
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _merge_clusters(starts, index, means, quats, log_scales, logits, sh, weights, covs, spread):
     """Moment-match the Gaussians index[starts[c]:starts[c + 1]] of each cluster c into one."""
     clusters = starts.shape[0] - 1
@@ -433,7 +433,7 @@ def _merge_clusters(starts, index, means, quats, log_scales, logits, sh, weights
     return out_means, out_quats, out_log_scales, out_logits, out_sh
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _level_error(source_means, source_sigma, level_means, level_log_scales, ancestor):
     """max_i |mu_i - mu_p| + max(0, sigma_p - sigma_i) over level-0 sources i (docstring)."""
     worst = 0.0
