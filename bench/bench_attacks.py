@@ -6,9 +6,10 @@ Each attack gets a fresh `worldstream serve` process on the default settings (au
 two tenants: the attacker and a victim), so one attack's peak never mixes with another's. Before
 the attack the victim creates a world from scikit-image's coffee photo; during it, a victim
 client in a process of its own loops: GetWorld, then an Explore stream of its world (no
-generation) asking for the spawn view, timing the first tile chunk. The server's resident memory is sampled from /proc every 20 ms
-(and VmHWM read at the end). Reported per attack: the server's RSS after setup, its peak during the
-attack, the victim's GetWorld and first-tile p50/p99, victim errors, and what the attacker got.
+generation) asking for the spawn view, timing the first tile chunk. The server's resident memory
+is sampled from /proc every 20 ms (and VmHWM read at the end). Reported per attack: the server's
+RSS after setup, its peak during the attack, the victim's GetWorld and first-tile p50/p99, victim
+errors, and what the attacker got.
 
 Attacks (the issue's list):
 - max_photo_4096 / _2048 / _1024: two CreateWorld calls at once with a 1.2 MB JPEG at
