@@ -189,9 +189,13 @@ def _server_tasks() -> int:
     return asyncio.run_coroutine_threadsafe(count(), _shared_loop()).result(10)
 
 
-def _live_streams() -> int:
+def _live_streams(shared) -> int:
+    """Explore streams of the server whose `Shared` is `shared` still in memory (the suite's
+    shared server may hold streams of other tests)."""
     gc.collect()
-    return sum(type(o) is explore_module._Stream for o in gc.get_objects())
+    return sum(
+        type(o) is explore_module._Stream and o.shared is shared for o in gc.get_objects()
+    )
 
 
 def _rss_bytes() -> int:
@@ -237,9 +241,10 @@ def test_clients_vanishing_mid_stream_leave_no_task_session_stream_or_memory(tmp
             vanish(40)
             deadline = time.monotonic() + 10
             # A stream's object may outlive its task by a moment while gRPC lets go of its call.
-            while not settled() or _live_streams():
+            while not settled() or _live_streams(servicer.shared):
                 assert time.monotonic() < deadline, (
-                    f"tasks, sessions, watchers or {_live_streams()} streams were left"
+                    f"tasks, sessions, watchers or {_live_streams(servicer.shared)} streams "
+                    "were left"
                 )
                 time.sleep(0.05)
             grown = _rss_bytes() - rss
