@@ -10,6 +10,7 @@ import grpc
 import numpy as np
 
 from conftest import fresh_server
+from test_api_explore import drain_until_complete
 from worldstream.cli.commands import spawn_camera
 from worldstream.client import Client
 from worldstream.client import requests as rq
@@ -55,30 +56,12 @@ def half_closed(address: str, world, camera, sequence: int, **start) -> Ended:
         return Ended(pb_grpc.WorldStreamStub(channel).Explore(iter(requests), timeout=60))
 
 
-def streamed_to_completion(client, world, camera, sequence: int, **start):
-    """What a client that acknowledges holds once the view is complete: cell -> (lod, version),
-    and the payload bytes it took."""
-    held, total, assembler = {}, 0, Reassembler()
+def view_payload_bytes(client, world, camera, sequence: int, **start) -> int:
+    """The payload bytes a client that acknowledges takes to complete the view."""
     with client.explore(world.name, **start) as stream:
         stream.send_view(camera, sequence)
-        while True:
-            response = stream.next(timeout=20)
-            kind = response.WhichOneof("response")
-            if kind == "tile_chunk":
-                c = response.tile_chunk
-                key = (c.key.x, c.key.y, c.key.z, c.key.lod)
-                payload = assembler.add(key, c.version, c.chunk_index, c.chunk_count, c.data)
-                if payload is not None:
-                    held[key[:3]] = (key[3], c.version)
-                    total += len(payload)
-                    stream.ack(len(payload))
-            elif kind == "tile_removal":
-                k = response.tile_removal.key
-                held.pop((k.x, k.y, k.z), None)
-            elif kind == "view_status":
-                status = response.view_status
-                if status.complete and status.sequence == sequence:
-                    return held, total
+        _, payloads = drain_until_complete(stream, sequence)
+    return sum(len(payload) for _, payload in payloads.values())
 
 
 def test_a_stream_half_closed_once_its_view_is_complete_ends_ok_saying_so(client, world):
@@ -108,7 +91,7 @@ def test_a_stream_half_closed_before_its_view_arrived_ends_ok_at_once_saying_wha
     client, shared_server, world
 ):
     camera = spawn_camera(world, 160, 120)
-    _, view_bytes = streamed_to_completion(client, world, camera, 1, encodings=RAW)
+    view_bytes = view_payload_bytes(client, world, camera, 1, encodings=RAW)
     started = time.monotonic()
     ended = half_closed(shared_server.address, world, camera, 9, encodings=RAW)
     assert time.monotonic() - started < 10
