@@ -5,6 +5,12 @@ namespace UnityEngine
     public partial class GUI
     {
         public static void Label(Rect position, string text) => throw StandIn.Absent;
+
+        public abstract class Scope : System.IDisposable
+        {
+            public void Dispose() => throw StandIn.Absent;
+            protected abstract void CloseScope();
+        }
     }
 
     public partial class GUILayout
