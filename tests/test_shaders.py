@@ -9,6 +9,7 @@ entry point, keyword or permutation is checked without touching this file.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import struct
 import subprocess
@@ -21,6 +22,7 @@ import pytest
 
 from shader_check import bindings, unity, unreal
 from shader_check.compile import Job, Result, command, compile_job, validate
+from shader_check.reflection import used_globals
 from shader_check.toolchain import missing_shader_tools, tool_versions
 
 MISSING = missing_shader_tools()
@@ -94,6 +96,37 @@ def test_every_global_an_unreal_shader_reads_is_bound_by_its_cpp_parameter_struc
     if not result.ok:
         pytest.skip("does not compile; reported by the compile test")
     assert bindings.problems(shader, result.reflection) == [], job.label
+
+
+REAL_CGINCLUDES = os.environ.get("UNITY_BUILTIN_CGINCLUDES")
+
+
+@needs_tools
+@pytest.mark.skipif(
+    not REAL_CGINCLUDES,
+    reason="UNITY_BUILTIN_CGINCLUDES is not set (a folder of Unity's own built-in .cginc files)",
+)
+def test_the_unity_stand_ins_read_as_unitys_own_includes_do_on_d3d11():
+    """Run where Unity's built-in shader sources are at hand (Editor/Data/CGIncludes).
+
+    Only the D3D11 variants: on Vulkan, Unity's own includes declare HLSLcc's Texture2D_half
+    types, which glslang does not know.
+    """
+    jobs = [
+        job
+        for program in unity.discover()
+        for job in unity.jobs(program, SCRATCH / "unity")
+        if ("SHADER_API_D3D11", "1") in job.defines
+    ]
+    assert jobs
+    for job in jobs:
+        real = compile_job(replace(job, include_dirs=(job.include_dirs[0], Path(REAL_CGINCLUDES))))
+        assert real.ok, _failure(real)
+        stand_in = compiled(job)
+        assert stand_in.ok, _failure(stand_in)
+        assert set(used_globals(stand_in.reflection)) == set(used_globals(real.reflection)), (
+            job.label
+        )
 
 
 def test_the_unity_shaders_found_include_point_previews_vertex_and_fragment_programs():
