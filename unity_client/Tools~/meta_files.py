@@ -24,6 +24,8 @@ IMPORTERS = {
     ".cs": "MonoImporter",
     ".asmdef": "AssemblyDefinitionImporter",
     ".shader": "ShaderImporter",
+    ".compute": "ComputeShaderImporter",
+    ".hlsl": "ShaderIncludeImporter",
     ".md": "TextScriptImporter",
     ".json": "TextScriptImporter",
     ".xml": "TextScriptImporter",
