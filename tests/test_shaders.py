@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from shader_check import bindings, unity, unreal
+from shader_check import bindings, unity, unity_names, unreal
 from shader_check.compile import Job, Result, command, compile_job, validate
 from shader_check.reflection import used_globals
 from shader_check.toolchain import missing_shader_tools, tool_versions
@@ -49,12 +49,12 @@ def _unity_params() -> list:
     try:
         programs = unity.discover()
         return [
-            pytest.param(job, id=job.label)
+            pytest.param(program, job, id=job.label)
             for program in programs
             for job in unity.jobs(program, SCRATCH / "unity")
         ]
     except unity.UnsupportedShader as error:
-        return [pytest.param(error, id="unity shader discovery")]
+        return [pytest.param(error, None, id="unity shader discovery")]
 
 
 def _unreal_params() -> list:
@@ -70,12 +70,38 @@ def _unreal_params() -> list:
 
 
 @needs_tools
-@pytest.mark.parametrize("job", _unity_params())
-def test_every_unity_shader_entry_point_and_keyword_variant_compiles_to_valid_spirv(job):
-    if isinstance(job, Exception):
-        pytest.fail(f"the Unity shaders could not be read: {job}")
+@pytest.mark.parametrize(("program", "job"), _unity_params())
+def test_every_unity_shader_entry_point_and_keyword_variant_compiles_to_valid_spirv(program, job):
+    if isinstance(program, Exception):
+        pytest.fail(f"the Unity shaders could not be read: {program}")
     result = compiled(job)
     assert result.ok, _failure(result)
+
+
+@needs_tools
+@pytest.mark.parametrize(("program", "job"), _unity_params())
+def test_every_global_a_unity_shader_reads_is_set_by_unity_its_material_or_the_package(
+    program, job
+):
+    if isinstance(program, Exception):
+        pytest.fail(f"the Unity shaders could not be read: {program}")
+    result = compiled(job)
+    if not result.ok:
+        pytest.skip("does not compile; reported by the compile test")
+    literals = unity_names.string_literals(unity_names.csharp())
+    unset = unity_names.unset_globals(program, result.reflection, literals)
+    assert unset == [], (
+        f"{job.label} reads {', '.join(unset)}: named by no string in unity_client/Runtime C#, "
+        "not a material property, not declared by Unity's includes"
+    )
+
+
+def test_every_shader_and_kernel_the_unity_package_looks_up_by_name_exists():
+    shader_files = sorted(unity.SHADERS.rglob("*.shader")) + sorted(
+        unity.SHADERS.rglob("*.compute")
+    )
+    problems = unity_names.unknown_lookups(unity_names.csharp(), shader_files, unity.discover())
+    assert problems == []
 
 
 @needs_tools
@@ -419,3 +445,26 @@ def test_a_parameter_of_another_type_or_access_fails_the_binding_check(tmp_path)
     (shader,) = unreal.discover(fixed)
     result = compile_job(unreal.jobs(shader, tmp_path / "scratch2", fixed)[0])
     assert bindings.problems(shader, result.reflection) == []
+
+
+@needs_tools
+def test_a_unity_global_nothing_sets_and_a_lookup_of_a_missing_shader_fail_the_name_checks(
+    tmp_path,
+):
+    path = tmp_path / "Variants.shader"
+    shader = SHADERLAB.replace("float4 _Tint;", "float4 _Tint;\n    float4 _Misspelt;")
+    path.write_text(shader.replace("return _Tint;", "return _Tint * _Misspelt;"))
+    (program,) = unity.programs_in_shaderlab(path)
+    job = next(j for j in unity.jobs(program, tmp_path / "scratch", 202130) if j.entry == "frag")
+    result = compile_job(job)
+    assert result.ok, result.report()
+    # _Tint is set by the package's C# in this made-up case; _Misspelt by nothing.
+    assert unity_names.unset_globals(program, result.reflection, {"_Tint"}) == ["_Misspelt"]
+    code = {tmp_path / "Renderer.cs": 'Shader.Find("Test/Variantz"); cs.FindKernel("Sortt");'}
+    sort = tmp_path / "Sort.compute"
+    sort.write_text("#pragma kernel Sort\n")
+    programs = [program, unity.program_in_compute(sort)]
+    assert unity_names.unknown_lookups(code, [path, sort], programs) == [
+        f'{tmp_path / "Renderer.cs"}: Shader.Find("Test/Variantz"), no shader of that name',
+        f'{tmp_path / "Renderer.cs"}: FindKernel("Sortt"), no #pragma kernel of that name',
+    ]
