@@ -460,11 +460,17 @@ def test_a_unity_global_nothing_sets_and_a_lookup_of_a_missing_shader_fail_the_n
     assert result.ok, result.report()
     # _Tint is set by the package's C# in this made-up case; _Misspelt by nothing.
     assert unity_names.unset_globals(program, result.reflection, {"_Tint"}) == ["_Misspelt"]
-    code = {tmp_path / "Renderer.cs": 'Shader.Find("Test/Variantz"); cs.FindKernel("Sortt");'}
-    sort = tmp_path / "Sort.compute"
+    sort = tmp_path / "Resources" / "Sort.compute"
+    sort.parent.mkdir()
     sort.write_text("#pragma kernel Sort\n")
     programs = [program, unity.program_in_compute(sort)]
-    assert unity_names.unknown_lookups(code, [path, sort], programs) == [
-        f'{tmp_path / "Renderer.cs"}: Shader.Find("Test/Variantz"), no shader of that name',
-        f'{tmp_path / "Renderer.cs"}: FindKernel("Sortt"), no #pragma kernel of that name',
+    right = (
+        'Shader.Find("Test/Variants"); Resources.Load<ComputeShader>("Sort").FindKernel("Sort");'
+    )
+    assert unity_names.unknown_lookups({path: right}, [path, sort], programs) == []
+    wrong = 'Shader.Find("Test/Variantz"); Resources.Load<ComputeShader>("Sorts").FindKernel("S");'
+    assert unity_names.unknown_lookups({path: wrong}, [path, sort], programs) == [
+        f'{path}: Shader.Find("Test/Variantz"), no shader of that name',
+        f'{path}: FindKernel("S"), no #pragma kernel of that name',
+        f'{path}: Resources.Load<ComputeShader>("Sorts"), no such file in a Resources folder',
     ]

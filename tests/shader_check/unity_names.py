@@ -22,6 +22,9 @@ _PROPERTIES = re.compile(r"\bProperties\s*\{(.*?)\n\s*\}", re.S)
 _PROPERTY = re.compile(r"^\s*(?:\[[^\]]*\]\s*)*(\w+)\s*\(", re.MULTILINE)
 _FIND = re.compile(r"\bShader\.Find\(\s*\"([^\"]+)\"\s*\)")
 _KERNEL = re.compile(r"\.FindKernel\(\s*\"([^\"]+)\"\s*\)")
+_LOAD = re.compile(r"\bResources\.Load<\s*(Shader|ComputeShader)\s*>\(\s*\"([^\"]+)\"\s*\)")
+# Unity's extensions for the asset types Resources.Load is asked for here.
+_LOADED_EXTENSIONS = {"Shader": ".shader", "ComputeShader": ".compute"}
 _STUB_DECLARATION = re.compile(
     r"\b(?:CBUFFER_START\(\s*(\w+)\s*\)|(?:static\s+)?(?:float|int|uint|fixed|half)\w*\s+(\w+)\s*[;\[=])"
 )
@@ -65,9 +68,15 @@ def unset_globals(program: Program, reflection_dump: str, literals: set[str]) ->
 def unknown_lookups(
     code: dict[Path, str], shader_files: list[Path], programs: list[Program]
 ) -> list[str]:
-    """Shader.Find / FindKernel names in the C# that no shader of the package declares."""
+    """Shader.Find / FindKernel / Resources.Load names in the C# that no shader file declares."""
     shaders = shaderlab_names([p for p in shader_files if p.suffix == ".shader"])
     kernels = {entry for p in programs if p.kind == "compute" for _, _, entry in p.entries}
+    # Resources.Load paths are relative to any folder named Resources, without the extension.
+    loadable = {
+        "/".join(p.parts[p.parts.index("Resources") + 1 :])
+        for p in shader_files
+        if "Resources" in p.parts
+    }
     problems = []
     for path, text in code.items():
         where = path.relative_to(REPO) if path.is_relative_to(REPO) else path
@@ -80,5 +89,10 @@ def unknown_lookups(
             f'{where}: FindKernel("{name}"), no #pragma kernel of that name'
             for name in _KERNEL.findall(text)
             if name not in kernels
+        ]
+        problems += [
+            f'{where}: Resources.Load<{kind}>("{name}"), no such file in a Resources folder'
+            for kind, name in _LOAD.findall(text)
+            if f"{name}{_LOADED_EXTENSIONS[kind]}" not in loadable
         ]
     return problems
