@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -171,11 +172,14 @@ def test_the_unreal_shaders_found_are_the_ones_the_cpp_binds_with_their_defines(
     assert shaders["SplatVS"].frequency == "SF_Vertex"
     assert shaders["SplatPS"].frequency == "SF_Pixel"
     # THREADGROUP_SIZE comes from FWorldStreamProjectCS::ThreadGroupSize through SetDefine.
-    assert shaders["ProjectCS"].cls.defines["THREADGROUP_SIZE"] == "64"
+    header = (REPO / "unreal_client/Source/WorldStream/Private/WorldStreamShaders.h").read_text()
+    group_size = re.search(r"ThreadGroupSize\s*=\s*(\d+)", header).group(1)
+    assert shaders["ProjectCS"].cls.defines["THREADGROUP_SIZE"] == group_size
     assert shaders["SplatVS"].cls.defines["WORLDSTREAM_DRAW"] == "1"
+    assert shaders["SplatVS"].file == USF
     for shader in shaders.values():
-        assert shader.file == USF, shader.file
-        assert shader.file.is_file()
+        assert shader.file.is_file(), shader.file
+        assert shader.file.is_relative_to(REPO / "unreal_client" / "Shaders"), shader.file
 
 
 SHADERLAB = """Shader "Test/Variants"
