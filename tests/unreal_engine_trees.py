@@ -17,9 +17,7 @@ Where each path comes from:
 - Linux toolchain: Engine/Config/Linux/Linux_SDK.json MainVersion (5.4.3: v22_clang-16.0.6-
   centos7, 5.5.1: v23_clang-18.1.0-rockylinux8; 5.3 assumed v22 like 5.4) and the in-tree SDK
   path UnrealBuildTool's LinuxPlatformSDK.cs builds from it.
-- Module directories: the <Module>.Build.cs locations of UE 5.5.1; the renderer's
-  PostProcessInputs.h is under Internal/ in 5.4.3 and 5.5.1, FPostProcessingInputs in
-  Private/PostProcess/PostProcessing.h in 5.3 (the issue's reading of 5.3.1).
+- Module directories: the <Module>.Build.cs locations of UE 5.5.1.
 """
 
 from __future__ import annotations
@@ -62,7 +60,6 @@ class EngineLayout:
     openssl_rules: str
     zlib_rules: str
     linux_sdk: str
-    renderer_headers: tuple[str, ...]
     older_zlib: bool = False
 
     @property
@@ -85,7 +82,6 @@ LAYOUTS = {
             openssl_rules=OPENSSL_53_RULES,
             zlib_rules='protected readonly string Version = "1.2.13";',
             linux_sdk="v22_clang-16.0.6-centos7",
-            renderer_headers=("Private/PostProcess/PostProcessing.h",),
             older_zlib=True,
         ),
         EngineLayout(
@@ -95,10 +91,6 @@ LAYOUTS = {
             openssl_rules=OPENSSL_53_RULES,
             zlib_rules='protected readonly string Version = "1.3";',
             linux_sdk="v22_clang-16.0.6-centos7",
-            renderer_headers=(
-                "Private/PostProcess/PostProcessing.h",
-                "Internal/PostProcess/PostProcessInputs.h",
-            ),
         ),
         EngineLayout(
             version=(5, 5, 1),
@@ -107,10 +99,6 @@ LAYOUTS = {
             openssl_rules='string OpenSSLVersion = "1.1.1t";',
             zlib_rules='protected readonly string Version = "1.3";',
             linux_sdk="v23_clang-18.1.0-rockylinux8",
-            renderer_headers=(
-                "Private/PostProcess/PostProcessing.h",
-                "Internal/PostProcess/PostProcessInputs.h",
-            ),
         ),
     )
 }
@@ -186,8 +174,4 @@ def make_engine(root: Path, layout: EngineLayout) -> Path:
     sdks = engine / "Extras" / "ThirdPartyNotUE" / "SDKs" / "HostLinux" / "Linux_x64"
     for tool in ("clang", "clang++", "ld.lld", "llvm-ar"):
         touch(sdks / layout.linux_sdk / LINUX_ARCH / "bin" / tool)
-
-    renderer = source / ENGINE_MODULES["Renderer"]
-    for header in layout.renderer_headers:
-        touch(renderer / header)
     return root

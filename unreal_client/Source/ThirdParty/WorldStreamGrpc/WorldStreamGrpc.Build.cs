@@ -4,6 +4,7 @@
 // address_sorting, protobuf, absl_*, re2, cares). gRPC is built against the engine's own OpenSSL
 // and zlib, so that the game links one copy of each.
 using System;
+using System.Collections.Generic;
 using System.IO;
 using UnrealBuildTool;
 
@@ -22,6 +23,22 @@ public class WorldStreamGrpc : ModuleRules
 			throw new BuildException(
 				"WorldStreamGrpc: no prebuilt libraries for " + Target.Platform + " in " + LibDir +
 				". Run Source/ThirdParty/WorldStreamGrpc/build_thirdparty.sh (unreal_client/README.md, Install).");
+		}
+
+		// A copy that lacks the core or gRPC's main libraries would fail at link time with
+		// thousands of undefined symbols; name what is missing here instead. Names without the
+		// "lib" prefix: libgrpc.a and grpc.lib, libprotobuf.a and libprotobuf.lib.
+		List<string> Missing = new List<string> { "worldstream_core", "grpc++", "grpc", "gpr", "protobuf" };
+		foreach (string Library in Libraries)
+		{
+			string Name = Path.GetFileNameWithoutExtension(Library);
+			Missing.Remove(Name.StartsWith("lib") ? Name.Substring(3) : Name);
+		}
+		if (Missing.Count > 0)
+		{
+			throw new BuildException(
+				"WorldStreamGrpc: " + LibDir + " lacks " + string.Join(", ", Missing) +
+				". Run Source/ThirdParty/WorldStreamGrpc/build_thirdparty.sh again (unreal_client/README.md, Install).");
 		}
 
 		PublicSystemIncludePaths.Add(IncludeDir);
