@@ -2,9 +2,14 @@ namespace WorldStream.Core
 {
     /// <summary>
     /// Where decoded tiles go to be drawn. An implementation must sort the splats of all its
-    /// tiles together (tiles overlap at their borders and while one fades in over another);
-    /// gsplat-unity's integration and a point preview implement it in the Runtime assembly.
-    /// Called on the main thread only.
+    /// tiles together: tiles overlap at their borders, and a new level fades in over the old one
+    /// of its cell (both held, the old one removed when the fade ends). The Runtime assembly's
+    /// WorldStream.Rendering.PooledSplatRenderer does: one GPU pool for every tile
+    /// (<see cref="PooledTiles"/>, <see cref="SplatPool"/>), one sort of all of it per camera per
+    /// frame, whose CPU reference is <see cref="GlobalSplatOrder"/>. The other implementations
+    /// do not: GsplatTileRenderer (optional, with gsplat-unity installed) sorts each tile alone,
+    /// as every released gsplat does, and PointPreviewRenderer draws unsorted points. Called on
+    /// the main thread only.
     /// </summary>
     public interface ISplatRenderer
     {

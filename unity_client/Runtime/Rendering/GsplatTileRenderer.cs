@@ -8,12 +8,19 @@ using WorldStream.Unity;
 namespace WorldStream.Rendering
 {
     /// <summary>
-    /// Draws tiles with wuyize25/gsplat-unity (package wu.yize.gsplat, 1.2.1 or later): one
+    /// An optional backend, not the default (that is <see cref="PooledSplatRenderer"/>): draws
+    /// tiles with wuyize25/gsplat-unity (package wu.yize.gsplat, 1.2.1 or later), one
     /// GsplatRenderer per tile on a child at the tile's origin, fed a GsplatAssetUncompressed
-    /// built at run time from the decoded arrays. gsplat sorts the splats of its renderers for
-    /// each camera; its global sort merges renderers into one order. The fade-in drives
-    /// SplatDownscaleFactor, so a new tile grows in from points rather than blending.
-    /// Compiled only when gsplat is installed (the WORLDSTREAM_GSPLAT versionDefine).
+    /// built at run time from the decoded arrays. Every released gsplat (1.2.1, 1.3.0) sorts
+    /// each renderer's splats alone, once per renderer per camera, and draws the renderers one
+    /// after another; the global sort on its main branch is unreleased, opt-in, supports only
+    /// Spark-compressed assets and falls back to per-renderer sorting as soon as any renderer
+    /// holds an uncompressed asset, which is what this class creates. So where tiles overlap,
+    /// and while a new level fades in over the old one, splats of different tiles blend out of
+    /// order: seams and popping. Fill also runs on the main thread, and with
+    /// GsplatRenderer.AsyncUpload left off gsplat uploads each asset whole in one frame. The
+    /// fade-in drives SplatDownscaleFactor, so a new tile grows in from points rather than
+    /// blending. Compiled only when gsplat is installed (the WORLDSTREAM_GSPLAT versionDefine).
     /// </summary>
     public sealed class GsplatTileRenderer : MonoBehaviour, ISplatRenderer
     {

@@ -41,6 +41,8 @@ namespace UnityEngine
         public float fieldOfView { get => throw StandIn.Absent; set => throw StandIn.Absent; }
         public float nearClipPlane { get => throw StandIn.Absent; set => throw StandIn.Absent; }
         public float farClipPlane { get => throw StandIn.Absent; set => throw StandIn.Absent; }
+        public bool orthographic { get => throw StandIn.Absent; set => throw StandIn.Absent; }
+        public bool stereoEnabled => throw StandIn.Absent;
         public int cullingMask { get => throw StandIn.Absent; set => throw StandIn.Absent; }
         public CameraType cameraType { get => throw StandIn.Absent; set => throw StandIn.Absent; }
         public int pixelWidth => throw StandIn.Absent;
