@@ -250,6 +250,13 @@ case "$platform" in
     ;;
 esac
 
+# Git Bash's /c/... paths mean nothing to the native CMake of Windows: hand it C:/... ones.
+if [ "$platform" = Win64 ] && command -v cygpath >/dev/null 2>&1; then
+  for var in openssl_dir openssl_include ssl_lib crypto_lib zlib_include zlib_lib prefix proto_dir; do
+    eval "$var=\"\$(cygpath -m \"\$$var\")\""
+  done
+fi
+
 # CMake's FindOpenSSL under MSVC ignores OPENSSL_SSL_LIBRARY and OPENSSL_CRYPTO_LIBRARY: it
 # searches for SSL_EAY_* and LIB_EAY_* under OPENSSL_ROOT_DIR's lib/, where the engine keeps
 # nothing. Presetting those cache entries (Release for both configurations) is what makes it
