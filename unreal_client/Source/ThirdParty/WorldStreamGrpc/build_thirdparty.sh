@@ -81,14 +81,14 @@ major="$(version_field MajorVersion)"
 minor="$(version_field MinorVersion)"
 patch="$(version_field PatchVersion)"
 [ -n "$major" ] && [ -n "$minor" ] || fail "$build_version holds no MajorVersion/MinorVersion"
-if [ "$major" -ne 5 ] || [ "$minor" -lt 3 ]; then
+if [ "$major" -lt 5 ] || { [ "$major" -eq 5 ] && [ "$minor" -lt 3 ]; }; then
   fail "the plugin needs UE 5.3 or later; $engine is $major.$minor"
 fi
 
 # Which version directory of an engine third-party library the engine itself links: the one
-# its own <Module>.Build.cs names (UE 5.3.1 OpenSSL.Build.cs: Path.Combine(..., "OpenSSL",
-# "1.1.1t"); 5.4+: OpenSSLVersion = "1.1.1t"; zlib.Build.cs: Version = "1.2.13" in 5.3, "1.3"
-# in 5.4 and 5.5). Older directories stay beside it (5.3 keeps zlib/v1.2.8), so "the newest
+# its own <Module>.Build.cs names (OpenSSL.Build.cs of UE 5.3.1 and 5.4.3: Path.Combine(...,
+# "OpenSSL", "1.1.1t"); of 5.5.1: OpenSSLVersion = "1.1.1t"; zlib.Build.cs: Version = "1.2.13"
+# in 5.3, "1.3" in 5.4 and 5.5). Older directories stay beside it (5.3 keeps zlib/v1.2.8), so "the newest
 # directory with headers" would pick a library the engine does not link.
 rules_version() {  # module
   local rules="$third/$1/$1.Build.cs" candidates found="" count=0 v
