@@ -1,4 +1,4 @@
-// Signatures from protocolbuffers/protobuf v21.12, csharp/src/Google.Protobuf/Collections/:
+// Signatures from protocolbuffers/protobuf at tag v21.12, csharp/src/Google.Protobuf/Collections/:
 // RepeatedField.cs, MapField.cs, ProtobufEqualityComparers.cs. Compile only: every member throws.
 using System;
 using System.Collections;

@@ -1,5 +1,5 @@
-// Signatures from protocolbuffers/protobuf v21.12, csharp/src/Google.Protobuf/Reflection/:
-// FileDescriptor.cs, MessageDescriptor.cs, DescriptorBase.cs, IDescriptor.cs,
+// Signatures from protocolbuffers/protobuf at tag v21.12, csharp/src/Google.Protobuf/Reflection/:
+// FileDescriptor.cs, MessageDescriptor.cs, ServiceDescriptor.cs, DescriptorBase.cs, IDescriptor.cs,
 // GeneratedClrTypeInfo.cs, OriginalNameAttribute.cs. Compile only: every member throws.
 using System;
 using System.Collections.Generic;
@@ -28,6 +28,7 @@ namespace Google.Protobuf.Reflection
         public string Name => throw StandIn.Absent;
         public string Package => throw StandIn.Absent;
         public IList<MessageDescriptor> MessageTypes => throw StandIn.Absent;
+        public IList<ServiceDescriptor> Services => throw StandIn.Absent;
         public IList<FileDescriptor> Dependencies => throw StandIn.Absent;
         public ByteString SerializedData => throw StandIn.Absent;
         string IDescriptor.FullName => throw StandIn.Absent;
@@ -44,6 +45,12 @@ namespace Google.Protobuf.Reflection
         public MessageParser Parser => throw StandIn.Absent;
         public MessageDescriptor ContainingType => throw StandIn.Absent;
         public IList<MessageDescriptor> NestedTypes => throw StandIn.Absent;
+    }
+
+    public sealed class ServiceDescriptor : DescriptorBase
+    {
+        internal ServiceDescriptor() => throw StandIn.Absent;
+        public override string Name => throw StandIn.Absent;
     }
 
     public sealed class GeneratedClrTypeInfo

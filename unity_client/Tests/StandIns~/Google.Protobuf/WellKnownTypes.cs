@@ -1,4 +1,5 @@
-// Signatures from protocolbuffers/protobuf v21.12, csharp/src/Google.Protobuf/WellKnownTypes/:
+// Signatures from protocolbuffers/protobuf at tag v21.12,
+// csharp/src/Google.Protobuf/WellKnownTypes/:
 // Timestamp.cs (generated) and TimestampPartial.cs. Compile only: every member throws.
 using System;
 using Google.Protobuf.Reflection;

@@ -1,8 +1,9 @@
 // Stand-in for gsplat-unity's runtime assembly, to compile the package's optional gsplat backend
 // (WORLDSTREAM_GSPLAT) against: never run. Every member throws. The package is wu.yize.gsplat
 // (package.json "name") and its runtime assembly "Gsplat" (Runtime/Gsplat.asmdef "name"), the same
-// at every tag of wuyize25/gsplat-unity from v1.2.1 to v1.3.0. The package's versionDefines accept
-// [1.2.1, 2.0.0), so this copies only members whose signatures are the same in v1.2.1 and v1.3.0:
+// in wuyize25/gsplat-unity at tag v1.2.1 and at tag v1.3.0 (and every tag between). The package's
+// versionDefines accept [1.2.1, 2.0.0), so this copies only members whose signatures are the same
+// in v1.2.1 and v1.3.0:
 // Runtime/GsplatRenderer.cs, Runtime/GsplatAsset.cs, Runtime/GsplatAssetUncompressed.cs. Left out:
 // everything typed by gsplat's GPU resources (GsplatResource, ISorterResource, CommandBuffer) and
 // LoadFromPly, whose parameters changed in v1.3.0.

@@ -1,4 +1,5 @@
-// Signatures from UnityCsReference 2021.3.58f1: Modules/IMGUI/GUI.cs, GUILayout.cs,
+// Signatures from Unity-Technologies/UnityCsReference at tag 2021.3.58f1:
+// Modules/IMGUI/GUI.cs, GUILayout.cs,
 // GUILayoutOption.cs, GUILayoutUtility.cs, GUIContent.cs, GUIStyle.cs.
 namespace UnityEngine
 {

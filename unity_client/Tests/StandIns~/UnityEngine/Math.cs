@@ -1,4 +1,5 @@
-// Signatures from UnityCsReference 2021.3.58f1: Runtime/Export/Math/Vector2.cs, Vector3.cs,
+// Signatures from Unity-Technologies/UnityCsReference at tag 2021.3.58f1:
+// Runtime/Export/Math/Vector2.cs, Vector3.cs,
 // Vector4.cs, Quaternion.cs, Matrix4x4.cs, Math.bindings.cs, Mathf.cs, Color.cs, Color32.cs;
 // Runtime/Export/Geometry/Bounds.cs, Rect.cs.
 using System;

@@ -1,4 +1,5 @@
-// Signatures from UnityCsReference 2021.3.58f1: Runtime/Export/Scripting/UnityEngineObject.bindings.cs,
+// Signatures from Unity-Technologies/UnityCsReference at tag 2021.3.58f1:
+// Runtime/Export/Scripting/UnityEngineObject.bindings.cs,
 // Component.bindings.cs, Behaviour.bindings.cs, MonoBehaviour.bindings.cs, GameObject.bindings.cs,
 // ScriptableObject.bindings.cs; Runtime/Transform/ScriptBindings/Transform.bindings.cs.
 using System;

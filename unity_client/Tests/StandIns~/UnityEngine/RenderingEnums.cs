@@ -1,4 +1,5 @@
-// Signatures from UnityCsReference 2021.3.58f1: Runtime/Export/Graphics/GraphicsEnums.cs
+// Signatures from Unity-Technologies/UnityCsReference at tag 2021.3.58f1:
+// Runtime/Export/Graphics/GraphicsEnums.cs
 // (namespace UnityEngine.Rendering). Only the enums the scene components above need; the GPU
 // types' enums live with them in GpuRendering.cs.
 namespace UnityEngine.Rendering

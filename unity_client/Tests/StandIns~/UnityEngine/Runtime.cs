@@ -1,4 +1,5 @@
-// Signatures from UnityCsReference 2021.3.58f1: Runtime/Export/Time/Time.bindings.cs,
+// Signatures from Unity-Technologies/UnityCsReference at tag 2021.3.58f1:
+// Runtime/Export/Time/Time.bindings.cs,
 // Runtime/Export/Debug/Debug.bindings.cs, Runtime/Export/Scripting/Attributes.cs,
 // Runtime/Export/PropertyDrawer/PropertyAttribute.cs, Runtime/Export/Serialization/Serialization.cs,
 // Modules/InputLegacy/Input.bindings.cs, Runtime/Export/Input/KeyCode.cs (values as there).

@@ -1,4 +1,5 @@
-// Signatures from UnityCsReference 2021.3.58f1: Runtime/Export/Camera/Camera.bindings.cs,
+// Signatures from Unity-Technologies/UnityCsReference at tag 2021.3.58f1:
+// Runtime/Export/Camera/Camera.bindings.cs,
 // Runtime/Export/Graphics/Mesh.cs, Mesh.bindings.cs, GraphicsComponents.bindings.cs,
 // GraphicsRenderers.bindings.cs, GraphicsEnums.cs (MeshTopology, CameraType, ColorSpace),
 // GraphicsManagers.bindings.cs (QualitySettings); Runtime/Export/Shaders/Material.bindings.cs,
