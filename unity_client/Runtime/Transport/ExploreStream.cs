@@ -12,13 +12,15 @@ namespace WorldStream.Transport
     /// decodes tiles and queues them (and every other event, in stream order) in
     /// <see cref="Events"/>, which the main thread drains within its per-frame budget; a write
     /// loop sends the start, the latest view and the summed acks. After a transient failure it
-    /// reconnects with backoff, sending what the main thread holds as the resume manifest.
+    /// reconnects with backoff, resuming what the main thread reported holding
+    /// (<see cref="ReportHeld"/>) together with what is still queued for it: a tile decoded by
+    /// the old connection but not yet applied is held as far as the server is concerned.
     /// </summary>
     public sealed class ExploreStream : IDisposable
     {
         readonly Api.WorldStream.WorldStreamClient client;
         readonly ExploreOptions options;
-        readonly Func<HeldTileManifest> heldTiles;
+        readonly ResumeLog resume;
         readonly CancellationTokenSource stop = new CancellationTokenSource();
         readonly SemaphoreSlim wake = new SemaphoreSlim(0);
         readonly object viewLock = new object();
@@ -28,17 +30,16 @@ namespace WorldStream.Transport
         int generation;
         Task running;
 
-        /// <param name="heldTiles">
-        /// Called on the stream's thread at each (re)connect: the tiles held now and the uid of
-        /// the world instance they came from (null: none). It must be safe to call off the main
-        /// thread (return a snapshot: a manifest is immutable).
+        /// <param name="held">
+        /// Tiles held before the first connection, with the uid of the world instance they came
+        /// from (null: none); afterwards the main thread reports with <see cref="ReportHeld"/>.
         /// </param>
         public ExploreStream(Api.WorldStream.WorldStreamClient client, ExploreOptions options,
-            Func<HeldTileManifest> heldTiles)
+            HeldTileManifest held = null)
         {
             this.client = client ?? throw new ArgumentNullException(nameof(client));
             this.options = options ?? throw new ArgumentNullException(nameof(options));
-            this.heldTiles = heldTiles ?? (() => null);
+            resume = new ResumeLog(options.World, held);
         }
 
         /// <summary>Events for the main thread; a decoded tile costs its splat count, others 0.</summary>
@@ -70,6 +71,15 @@ namespace WorldStream.Transport
             if (bytes <= 0 || streamGeneration != Volatile.Read(ref generation)) return;
             Interlocked.Add(ref pendingAck, bytes);
             wake.Release();
+        }
+
+        /// <summary>
+        /// The main thread holds <paramref name="held"/> (an immutable manifest) after applying
+        /// every event up to <see cref="StreamEvent.Delivery"/> <paramref name="appliedThrough"/>.
+        /// </summary>
+        public void ReportHeld(HeldTileManifest held, long appliedThrough)
+        {
+            resume.Applied(held, appliedThrough);
         }
 
         public void Dispose()
@@ -132,7 +142,7 @@ namespace WorldStream.Transport
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(token))
             using (var call = client.Explore(cancellationToken: linked.Token))
             {
-                var start = ProtoConvert.Start(options, heldTiles());
+                var start = ProtoConvert.Start(options, resume.Manifest());
                 await call.RequestStream.WriteAsync(start).ConfigureAwait(false);
                 var writing = WriteLoopAsync(call.RequestStream, linked.Token);
                 try
@@ -182,7 +192,12 @@ namespace WorldStream.Transport
             {
                 case Api.ExploreResponse.ResponseOneofCase.Header:
                     backoff.Succeeded();
-                    Post(new StreamEvent { Kind = StreamEventKind.Connected, Header = response.Header }, current);
+                    Post(new StreamEvent
+                    {
+                        Kind = StreamEventKind.Connected,
+                        Header = response.Header,
+                        Delivery = resume.Header(response.Header.World?.Uid ?? ""),
+                    }, current);
                     // The view queued before the header goes now.
                     wake.Release();
                     break;
@@ -194,11 +209,13 @@ namespace WorldStream.Transport
                     foreach (var chunk in response.TileBatch.Chunks) OnChunk(chunk, assembler, current);
                     break;
                 case Api.ExploreResponse.ResponseOneofCase.TileRemoval:
+                    var removed = ProtoConvert.FromProto(response.TileRemoval.Key ?? new Api.TileKey());
                     Post(new StreamEvent
                     {
                         Kind = StreamEventKind.TileRemoved,
-                        Key = ProtoConvert.FromProto(response.TileRemoval.Key ?? new Api.TileKey()),
+                        Key = removed,
                         RemovalReason = response.TileRemoval.Reason,
+                        Delivery = resume.Removal(removed),
                     }, current);
                     break;
                 case Api.ExploreResponse.ResponseOneofCase.ViewStatus:
@@ -263,6 +280,7 @@ namespace WorldStream.Transport
                 Tile = tile,
                 PayloadBytes = whole.Payload.Length,
                 GeometricError = whole.Info.GeometricError,
+                Delivery = resume.Tile(whole.Info.Key, whole.Info.Version),
             }, tile.SplatCount);
         }
 

@@ -28,6 +28,13 @@ namespace WorldStream.Transport
     {
         public StreamEventKind Kind;
         public int Generation;
+
+        /// <summary>
+        /// This event's number in the stream's resume log when it changes what is held (a header,
+        /// a decoded tile, a removal), else 0. Once applied, report the last one with
+        /// <see cref="ExploreStream.ReportHeld"/>.
+        /// </summary>
+        public long Delivery;
         public Api.ExploreHeader Header;
         public TileKey Key;
         public long Version;

@@ -41,8 +41,9 @@ namespace WorldStream.Transport
 
         public Api.WorldStream.WorldStreamClient Client { get; }
 
-        public ExploreStream Explore(ExploreOptions options, Func<HeldTileManifest> heldTiles) =>
-            new ExploreStream(Client, options, heldTiles);
+        /// <summary>An Explore stream resuming <paramref name="held"/> (null: nothing held); call Start.</summary>
+        public ExploreStream Explore(ExploreOptions options, HeldTileManifest held = null) =>
+            new ExploreStream(Client, options, held);
 
         public Task<CallResult<Api.World>> GetWorldAsync(string name, CancellationToken token = default(CancellationToken)) =>
             Call(async () => (await Client.GetWorldAsync(new Api.GetWorldRequest { Name = name },

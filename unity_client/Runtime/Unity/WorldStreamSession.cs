@@ -37,14 +37,14 @@ namespace WorldStream.Unity
         [Tooltip("Stream the world as it is, without generating views ahead of the camera.")]
         [SerializeField] bool noGeneration;
 
-        [Tooltip("A component implementing ISplatRenderer; empty = gsplat when installed, else the point preview.")]
+        [Tooltip("A component implementing ISplatRenderer (a GsplatTileRenderer to draw with gsplat-unity); empty = the package's PooledSplatRenderer on this object, added once and reused.")]
         [SerializeField] MonoBehaviour splatRenderer;
 
         readonly TileResidency residency = new TileResidency(2000000);
         WorldStreamConnection connection;
         ExploreStream stream;
         TileStreamer streamer;
-        volatile HeldTileManifest heldSnapshot;
+        long appliedThrough;
         bool heldDirty;
 
         /// <summary>The server's answer to the start: granted budget, encoding, spawn pose in Unity's frame.</summary>
@@ -97,7 +97,8 @@ namespace WorldStream.Unity
                 CreditBytes = (long)creditMegabytes * 1024 * 1024,
                 NoGeneration = noGeneration,
             };
-            stream = connection.Explore(options, () => heldSnapshot);
+            appliedThrough = 0;
+            stream = connection.Explore(options);
             stream.Start();
         }
 
@@ -109,7 +110,6 @@ namespace WorldStream.Unity
             connection = null;
             streamer?.Clear();
             streamer = null;
-            heldSnapshot = null;
         }
 
         void Update()
@@ -120,15 +120,16 @@ namespace WorldStream.Unity
             streamer.Update(now);
             if (heldDirty)
             {
-                // The stream reads this on its own thread when it reconnects: the tiles and the
-                // uid of the world instance they came from, as one immutable value.
-                heldSnapshot = residency.Manifest(world);
+                // What a reconnect resumes: the tiles held and the uid of the world instance they
+                // came from, as of the last event applied; the stream adds what is still queued.
+                stream.ReportHeld(residency.Manifest(world), appliedThrough);
                 heldDirty = false;
             }
         }
 
         void Apply(StreamEvent e, double now)
         {
+            if (e.Delivery > 0) appliedThrough = e.Delivery;
             switch (e.Kind)
             {
                 case StreamEventKind.Connected:
@@ -180,11 +181,11 @@ namespace WorldStream.Unity
                 Debug.LogError(splatRenderer.GetType().Name + " does not implement ISplatRenderer", this);
             }
             if (chosen != null) return chosen;
-#if WORLDSTREAM_GSPLAT
-            return gameObject.AddComponent<GsplatTileRenderer>();
-#else
-            return gameObject.AddComponent<PointPreviewRenderer>();
-#endif
+            // One renderer for the object's lifetime: OnEnable runs again after every disable.
+            // Not `??`: a missing component is a fake null in the Editor that `??` lets through.
+            var pooled = GetComponent<PooledSplatRenderer>();
+            if (pooled == null) pooled = gameObject.AddComponent<PooledSplatRenderer>();
+            return pooled;
         }
     }
 }

@@ -8,7 +8,7 @@ using WorldStream.Unity;
 
 namespace WorldStream.Tests
 {
-    /// <summary>The Unity glue that needs the engine: camera poses and the point preview.</summary>
+    /// <summary>The Unity glue that needs the engine: camera poses, the session, the point preview.</summary>
     public sealed class UnityGlueTests
     {
         [Test]
@@ -28,6 +28,30 @@ namespace WorldStream.Tests
                 Assert.AreEqual(50.0, pose.VerticalFovDegrees, 1e-6);
                 Assert.AreEqual(2.0, pose.VelocityZ);
                 Assert.IsNull(pose.Problem());
+            }
+            finally
+            {
+                Object.DestroyImmediate(go);
+            }
+        }
+
+        [UnityTest]
+        public IEnumerator Enabling_a_session_again_reuses_the_renderer_it_added()
+        {
+            var go = new GameObject("session");
+            go.SetActive(false);
+            try
+            {
+                var session = go.AddComponent<WorldStreamSession>();
+                // Nothing listens there: the stream fails and retries in the background.
+                session.Configure("http://127.0.0.1:9", "worlds/nowhere");
+                go.SetActive(true);
+                yield return null;
+                session.enabled = false;
+                session.enabled = true;
+                yield return null;
+                Assert.AreEqual(1, go.GetComponents<ISplatRenderer>().Length, "one renderer across enables");
+                Assert.IsNotNull(go.GetComponent<PooledSplatRenderer>(), "the pooled renderer is the default");
             }
             finally
             {

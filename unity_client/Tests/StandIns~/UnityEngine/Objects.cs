@@ -81,6 +81,7 @@ namespace UnityEngine
         public GameObject(string name, params Type[] components) => throw StandIn.Absent;
         public T GetComponent<T>() => throw StandIn.Absent;
         public Component GetComponent(Type type) => throw StandIn.Absent;
+        public T[] GetComponents<T>() => throw StandIn.Absent;
         public bool TryGetComponent<T>(out T component) => throw StandIn.Absent;
         public Component AddComponent(Type componentType) => throw StandIn.Absent;
         public T AddComponent<T>() where T : Component => throw StandIn.Absent;

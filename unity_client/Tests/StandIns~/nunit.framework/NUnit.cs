@@ -62,6 +62,7 @@ namespace NUnit.Framework
         public static void IsTrue(bool condition, string message, params object[] args) => throw StandIn.Absent;
         public static void IsTrue(bool condition) => throw StandIn.Absent;
         public static void IsFalse(bool condition) => throw StandIn.Absent;
+        public static void IsNotNull(object anObject, string message, params object[] args) => throw StandIn.Absent;
         public static void IsNotNull(object anObject) => throw StandIn.Absent;
         public static void IsNull(object anObject, string message, params object[] args) => throw StandIn.Absent;
         public static void IsNull(object anObject) => throw StandIn.Absent;
