@@ -118,6 +118,21 @@ def test_the_core_builds_with_warnings_as_errors_and_passes_every_unit_case(buil
         assert passed(output, case), f"{case} did not pass\n{output}"
 
 
+def test_every_splat_budget_up_to_the_settings_clamp_dispatches_validly_and_reaches_each_splat_once(
+    build,
+):
+    # worldstream/dispatch.h mirrors FComputeShaderUtils::GetGroupCountWrapped; the renderer's
+    # ProjectCS dispatch uses it (tests/test_unreal_engine_code.py checks that binding).
+    cases = (
+        "every_pool_extent_up_to_the_clamp_dispatches_validly_and_reaches_each_splat_once",
+        "the_unwrapped_group_count_the_renderer_used_breaks_past_4194240_splats",
+        "the_wrapped_group_count_mirrors_unreal_into_y_and_z",
+        "budgets_and_headrooms_clamp_to_a_pool_the_buffers_can_hold",
+    )
+    output, (ok, failed, skipped) = run_cases(build / "tests" / "worldstream_unit_tests", *cases)
+    assert (ok, failed, skipped) == (len(cases), 0, 0), output
+
+
 def test_the_decoders_survive_truncation_and_random_corruption_under_address_sanitizer(build):
     program = build / "tests" / "worldstream_sanitized_tests"
     if not program.exists():

@@ -27,8 +27,10 @@ public class WorldStream : ModuleRules
 			"WorldStreamGrpc",
 		});
 
-		// FPostProcessingInputs, handed to ISceneViewExtension::PrePostProcessPass_RenderThread,
-		// is declared in the renderer's private headers (PostProcess/PostProcessInputs.h).
-		PrivateIncludePaths.Add(Path.Combine(GetModuleDirectory("Renderer"), "Private"));
+		// No include path into the Renderer module's Private or Internal headers: the splat
+		// renderer uses only public ones (RendererInterface.h's post-opaque delegate), which the
+		// plugin reaches in every engine version wherever it is installed. (UBT gives a module's
+		// Internal headers only to dependents in the engine's rules scope, so not to a project
+		// plugin, and its Private headers to no other module.)
 	}
 }

@@ -1,16 +1,19 @@
 #include "WorldStreamRenderState.h"
 
+#include "CommonRenderResources.h"
 #include "GPUSort.h"
 #include "GlobalShader.h"
 #include "PipelineStateCache.h"
 #include "RHIStaticStates.h"
 #include "RenderGraphBuilder.h"
 #include "RenderGraphUtils.h"
+#include "RenderingThread.h"
 #include "SceneView.h"
 #include "ShaderParameterUtils.h"
 #include "WorldStreamModule.h"
 #include "WorldStreamShaders.h"
 
+#include "worldstream/dispatch.h"
 #include "worldstream/gpu_splat.h"
 
 namespace
@@ -37,12 +40,64 @@ namespace
 		RDG_BUFFER_ACCESS(DrawArgs, ERHIAccess::IndirectArgs)
 		RENDER_TARGET_BINDING_SLOTS()
 	END_SHADER_PARAMETER_STRUCT()
+
+	BEGIN_SHADER_PARAMETER_STRUCT(FWorldStreamDepthDrawParameters, )
+		SHADER_PARAMETER_STRUCT_INCLUDE(FWorldStreamSplatVS::FParameters, VS)
+		SHADER_PARAMETER_STRUCT_INCLUDE(FWorldStreamSplatDepthParameters, PS)
+		RDG_BUFFER_ACCESS(DrawArgs, ERHIAccess::IndirectArgs)
+		RENDER_TARGET_BINDING_SLOTS()
+	END_SHADER_PARAMETER_STRUCT()
+
+	static_assert(FWorldStreamProjectCS::ThreadGroupSize == uint32(worldstream::kProjectGroupSize),
+		"the dispatch maths of worldstream/dispatch.h counts ProjectCS groups of this size");
+
+	// Splats the pool holds: the sink's request, within what the dispatch and buffers are sized for.
+	uint32 ClampCapacity(uint32 Requested)
+	{
+		return FMath::Clamp<uint32>(Requested, 1u, worldstream::kMaxPoolSplats);
+	}
+
+	// One instanced quad per sorted splat (the count the project pass wrote into DrawArgs), with
+	// SplatVS and the given pixel shader, blend and depth states.
+	template <typename TPassParameters, typename TPixelShader>
+	void AddQuadPass(FRDGBuilder& GraphBuilder, FRDGEventName&& Name, TPassParameters* Parameters,
+		const TShaderMapRef<FWorldStreamSplatVS>& VertexShader, const TShaderMapRef<TPixelShader>& PixelShader,
+		const FIntRect& DrawRect, FRHIBlendState* BlendState, FRHIDepthStencilState* DepthStencilState)
+	{
+		GraphBuilder.AddPass(MoveTemp(Name), Parameters, ERDGPassFlags::Raster,
+			[Parameters, VertexShader, PixelShader, DrawRect, BlendState, DepthStencilState](FRHICommandList& RHICmdList)
+			{
+				FGraphicsPipelineStateInitializer PSO;
+				RHICmdList.ApplyCachedRenderTargets(PSO);
+				PSO.BlendState = BlendState;
+				PSO.RasterizerState = TStaticRasterizerState<FM_Solid, CM_None>::GetRHI();
+				PSO.DepthStencilState = DepthStencilState;
+				// No vertex streams: SplatVS builds each quad from SV_VertexID and SV_InstanceID.
+				PSO.BoundShaderState.VertexDeclarationRHI = GEmptyVertexDeclaration.VertexDeclarationRHI;
+				PSO.BoundShaderState.VertexShaderRHI = VertexShader.GetVertexShader();
+				PSO.BoundShaderState.PixelShaderRHI = PixelShader.GetPixelShader();
+				PSO.PrimitiveType = PT_TriangleList;
+				SetGraphicsPipelineState(RHICmdList, PSO, 0);
+				RHICmdList.SetViewport(DrawRect.Min.X, DrawRect.Min.Y, 0.0f, DrawRect.Max.X, DrawRect.Max.Y, 1.0f);
+				SetShaderParameters(RHICmdList, VertexShader, VertexShader.GetVertexShader(), Parameters->VS);
+				SetShaderParameters(RHICmdList, PixelShader, PixelShader.GetPixelShader(), Parameters->PS);
+				RHICmdList.SetStreamSource(0, nullptr, 0);
+				RHICmdList.DrawPrimitiveIndirect(Parameters->DrawArgs->GetIndirectRHICallBuffer(), 0);
+			});
+	}
+
+	// A velocity texture the depth pass can write into: the renderer's, when it renders velocity.
+	bool IsWritableVelocity(FRDGTextureRef Velocity, FRDGTextureRef SceneDepth)
+	{
+		return Velocity != nullptr && EnumHasAnyFlags(Velocity->Desc.Flags, TexCreate_RenderTargetable) &&
+			Velocity->Desc.Extent == SceneDepth->Desc.Extent && Velocity->Desc.NumSamples == SceneDepth->Desc.NumSamples;
+	}
 }
 
 FWorldStreamRenderState::FWorldStreamRenderState(FSceneInterface* InScene, uint32 InCapacity)
 	: Scene(InScene)
-	, Capacity(FMath::Max<uint32>(InCapacity, 1))
-	, Pool(FMath::Max<uint32>(InCapacity, 1))
+	, Capacity(ClampCapacity(InCapacity))
+	, Pool(ClampCapacity(InCapacity))
 {
 }
 
@@ -137,7 +192,7 @@ void FWorldStreamRenderState::Upload(FRDGBuilder& GraphBuilder)
 }
 
 void FWorldStreamRenderState::Render(FRDGBuilder& GraphBuilder, const FSceneView& View, const FIntRect& DrawRect,
-	FRDGTextureRef SceneColor, FRDGTextureRef SceneDepth)
+	FRDGTextureRef SceneColor, FRDGTextureRef SceneDepth, FRDGTextureRef SceneVelocity)
 {
 	check(IsInRenderingThread());
 	const uint32 Extent = Pool.extent();
@@ -189,8 +244,10 @@ void FWorldStreamRenderState::Render(FRDGBuilder& GraphBuilder, const FSceneView
 		Parameters->NearCullDepth = NearCullCentimeters;
 		Parameters->FrustumMargin = FrustumMargin;
 		TShaderMapRef<FWorldStreamProjectCS> Shader(ShaderMap);
-		FComputeShaderUtils::AddPass(GraphBuilder, RDG_EVENT_NAME("Project"), Shader, Parameters,
-			FComputeShaderUtils::GetGroupCount(Extent, FWorldStreamProjectCS::ThreadGroupSize));
+		// One thread per pool splat: past 65,535 groups the groups wrap into rows (and planes) of
+		// 128, as FComputeShaderUtils::GetGroupCountWrapped does; ProjectCS unwraps its index.
+		const worldstream::GroupCount Groups = worldstream::group_count_wrapped(int32(Extent), worldstream::kProjectGroupSize);
+		FComputeShaderUtils::AddPass(GraphBuilder, RDG_EVENT_NAME("Project"), Shader, Parameters, FIntVector(Groups.x, Groups.y, Groups.z));
 	}
 
 	// 2. One sort over the splats of every tile: the engine's GPU radix sort. Eight 4-bit passes
@@ -223,47 +280,68 @@ void FWorldStreamRenderState::Render(FRDGBuilder& GraphBuilder, const FSceneView
 			});
 	}
 
-	// 3. Back to front, instanced quads, into scene colour, tested against scene depth.
+	// The quads of both draws: instance i is the i-th splat of the sorted list.
+	FWorldStreamSplatVS::FParameters QuadParameters;
 	{
-		FWorldStreamDrawParameters* Parameters = GraphBuilder.AllocParameters<FWorldStreamDrawParameters>();
 		const FMatrix Projection = View.ViewMatrices.GetProjectionMatrix();
 		const FVector2f Size(FMath::Max(DrawRect.Width(), 1), FMath::Max(DrawRect.Height(), 1));
-		Parameters->VS.DrawSplats = GraphBuilder.CreateSRV(Splats);
-		Parameters->VS.DrawTiles = GraphBuilder.CreateSRV(TileBuffer);
-		Parameters->VS.SortedIndices = GraphBuilder.CreateSRV(Values[0], PF_R32_UINT);
-		Parameters->VS.DrawTranslatedWorldToClip = FMatrix44f(View.ViewMatrices.GetTranslatedViewProjectionMatrix());
-		Parameters->VS.TranslatedWorldToView = FMatrix44f(View.ViewMatrices.GetTranslatedViewMatrix());
-		Parameters->VS.FocalPixels = FVector2f(float(Projection.M[0][0]) * 0.5f * Size.X, float(Projection.M[1][1]) * 0.5f * Size.Y);
-		Parameters->VS.ViewSizePixels = Size;
-		Parameters->VS.PreExposure = View.PreExposure;
-		Parameters->VS.MaxRadiusPixels = 2.0f * FMath::Max(Size.X, Size.Y);
+		QuadParameters.DrawSplats = GraphBuilder.CreateSRV(Splats);
+		QuadParameters.DrawTiles = GraphBuilder.CreateSRV(TileBuffer);
+		QuadParameters.SortedIndices = GraphBuilder.CreateSRV(Values[0], PF_R32_UINT);
+		QuadParameters.DrawTranslatedWorldToClip = FMatrix44f(View.ViewMatrices.GetTranslatedViewProjectionMatrix());
+		QuadParameters.TranslatedWorldToView = FMatrix44f(View.ViewMatrices.GetTranslatedViewMatrix());
+		QuadParameters.FocalPixels = FVector2f(float(Projection.M[0][0]) * 0.5f * Size.X, float(Projection.M[1][1]) * 0.5f * Size.Y);
+		QuadParameters.ViewSizePixels = Size;
+		QuadParameters.PreExposure = View.PreExposure;
+		QuadParameters.MaxRadiusPixels = 2.0f * FMath::Max(Size.X, Size.Y);
+	}
+	TShaderMapRef<FWorldStreamSplatVS> VertexShader(ShaderMap);
+
+	// 3. Back to front, instanced quads, into scene colour, tested against scene depth; premultiplied
+	// "over". Reversed Z: nearer is greater. Depth is tested, not written: step 4 writes it once
+	// every splat has blended.
+	{
+		FWorldStreamDrawParameters* Parameters = GraphBuilder.AllocParameters<FWorldStreamDrawParameters>();
+		Parameters->VS = QuadParameters;
 		Parameters->PS.MinAlpha = DrawSettings.MinAlpha;
 		Parameters->DrawArgs = DrawArgs;
 		Parameters->RenderTargets[0] = FRenderTargetBinding(SceneColor, ERenderTargetLoadAction::ELoad);
 		Parameters->RenderTargets.DepthStencil = FDepthStencilBinding(SceneDepth, ERenderTargetLoadAction::ELoad,
 			ERenderTargetLoadAction::ENoAction, FExclusiveDepthStencil::DepthRead_StencilNop);
-		TShaderMapRef<FWorldStreamSplatVS> VertexShader(ShaderMap);
-		TShaderMapRef<FWorldStreamSplatPS> PixelShader(ShaderMap);
-		GraphBuilder.AddPass(RDG_EVENT_NAME("Draw"), Parameters, ERDGPassFlags::Raster,
-			[Parameters, VertexShader, PixelShader, DrawRect](FRHICommandList& RHICmdList)
-			{
-				FGraphicsPipelineStateInitializer PSO;
-				RHICmdList.ApplyCachedRenderTargets(PSO);
-				// Premultiplied "over", back to front.
-				PSO.BlendState = TStaticBlendState<CW_RGBA, BO_Add, BF_One, BF_InverseSourceAlpha, BO_Add, BF_One, BF_InverseSourceAlpha>::GetRHI();
-				PSO.RasterizerState = TStaticRasterizerState<FM_Solid, CM_None>::GetRHI();
-				// Reversed Z: nearer is greater. Tested, never written: splats are translucent.
-				PSO.DepthStencilState = TStaticDepthStencilState<false, CF_DepthNearOrEqual>::GetRHI();
-				PSO.BoundShaderState.VertexDeclarationRHI = GEmptyVertexDeclaration.VertexDeclarationRHI;
-				PSO.BoundShaderState.VertexShaderRHI = VertexShader.GetVertexShader();
-				PSO.BoundShaderState.PixelShaderRHI = PixelShader.GetPixelShader();
-				PSO.PrimitiveType = PT_TriangleList;
-				SetGraphicsPipelineState(RHICmdList, PSO, 0);
-				RHICmdList.SetViewport(DrawRect.Min.X, DrawRect.Min.Y, 0.0f, DrawRect.Max.X, DrawRect.Max.Y, 1.0f);
-				SetShaderParameters(RHICmdList, VertexShader, VertexShader.GetVertexShader(), Parameters->VS);
-				SetShaderParameters(RHICmdList, PixelShader, PixelShader.GetPixelShader(), Parameters->PS);
-				RHICmdList.SetStreamSource(0, nullptr, 0);
-				RHICmdList.DrawPrimitiveIndirect(Parameters->DrawArgs->GetIndirectRHICallBuffer(), 0);
-			});
+		AddQuadPass(GraphBuilder, RDG_EVENT_NAME("Draw"), Parameters, VertexShader, TShaderMapRef<FWorldStreamSplatPS>(ShaderMap), DrawRect,
+			TStaticBlendState<CW_RGBA, BO_Add, BF_One, BF_InverseSourceAlpha, BO_Add, BF_One, BF_InverseSourceAlpha>::GetRHI(),
+			TStaticDepthStencilState<false, CF_DepthNearOrEqual>::GetRHI());
+	}
+
+	// 4. The same quads again: where one splat covers at least DepthAlphaThreshold of a pixel, the
+	// nearest such splat's depth goes into scene depth (translucency drawn after this sorts
+	// against it) and 0, "no object motion", into the velocity texture (TSR/TAA then reproject
+	// the pixel by that depth and the camera's motion, which is a static splat's motion).
+	if (DrawSettings.DepthAlphaThreshold < 1.0f)
+	{
+		const bool bWriteVelocity = IsWritableVelocity(SceneVelocity, SceneDepth);
+		FWorldStreamDepthDrawParameters* Parameters = GraphBuilder.AllocParameters<FWorldStreamDepthDrawParameters>();
+		Parameters->VS = QuadParameters;
+		Parameters->PS.DepthAlphaThreshold = DrawSettings.DepthAlphaThreshold;
+		Parameters->DrawArgs = DrawArgs;
+		if (bWriteVelocity)
+		{
+			Parameters->RenderTargets[0] = FRenderTargetBinding(SceneVelocity, ERenderTargetLoadAction::ELoad);
+		}
+		Parameters->RenderTargets.DepthStencil = FDepthStencilBinding(SceneDepth, ERenderTargetLoadAction::ELoad,
+			ERenderTargetLoadAction::ENoAction, FExclusiveDepthStencil::DepthWrite_StencilNop);
+		// Reversed Z: the nearest dense splat wins, and none behind opaque geometry.
+		FRHIBlendState* const BlendState = TStaticBlendState<>::GetRHI();
+		FRHIDepthStencilState* const DepthState = TStaticDepthStencilState<true, CF_DepthNearOrEqual>::GetRHI();
+		if (bWriteVelocity)
+		{
+			AddQuadPass(GraphBuilder, RDG_EVENT_NAME("DepthVelocity"), Parameters, VertexShader,
+				TShaderMapRef<FWorldStreamSplatDepthVelocityPS>(ShaderMap), DrawRect, BlendState, DepthState);
+		}
+		else
+		{
+			AddQuadPass(GraphBuilder, RDG_EVENT_NAME("Depth"), Parameters, VertexShader,
+				TShaderMapRef<FWorldStreamSplatDepthPS>(ShaderMap), DrawRect, BlendState, DepthState);
+		}
 	}
 }

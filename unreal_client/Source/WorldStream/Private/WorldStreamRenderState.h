@@ -1,7 +1,8 @@
 // The render thread's side of the splat renderer: one GPU pool holding every resident tile's
 // splats (ranges handed out by worldstream::SplatPool), a tile table, and the passes that sort
-// all tiles' splats together and draw them. Created on the game thread; after that every call
-// but GetScene() runs on the render thread (the sink enqueues them in order).
+// all tiles' splats together, draw them, and write their depth and velocity where they are dense
+// enough. Created on the game thread; after that every call but GetScene() runs on the render
+// thread (the sink enqueues them in order).
 #pragma once
 
 #include "CoreMinimal.h"
@@ -30,11 +31,18 @@ static_assert(sizeof(FWorldStreamTileGpu) == 32, "the shader reads 32-byte tile 
 struct FWorldStreamDrawSettings
 {
 	float MinAlpha = 1.0f / 255.0f;
+	/**
+	 * Where one splat by itself covers at least this much of a pixel, the pixel takes the splat's
+	 * depth and "no object motion" in the velocity texture (translucency drawn later sorts against
+	 * it; TSR/TAA reproject it with the camera). 1 or more writes no depth.
+	 */
+	float DepthAlphaThreshold = 0.5f;
 };
 
 class FWorldStreamRenderState
 {
 public:
+	/** InCapacity: splats the GPU pool holds; at most worldstream::kMaxPoolSplats are used. */
 	FWorldStreamRenderState(FSceneInterface* InScene, uint32 InCapacity);
 
 	/** The scene whose views draw these splats (read on any thread; set once). */
@@ -50,11 +58,13 @@ public:
 	/** Copies the tiles added since the last call into the pool (once per view family). */
 	void Upload(FRDGBuilder& GraphBuilder);
 	/**
-	 * Sorts every resident splat by depth for this view and blends them into scene colour.
+	 * Sorts every resident splat by depth for this view, blends them into scene colour, then
+	 * writes scene depth (and 0 into SceneVelocity, when it is a render target) where a splat's
+	 * alpha reaches DepthAlphaThreshold. Called after the opaque passes, before translucency.
 	 * DrawRect: the view's rectangle in the scene textures (render resolution).
 	 */
 	void Render(FRDGBuilder& GraphBuilder, const FSceneView& View, const FIntRect& DrawRect, FRDGTextureRef SceneColor,
-		FRDGTextureRef SceneDepth);
+		FRDGTextureRef SceneDepth, FRDGTextureRef SceneVelocity);
 
 private:
 	struct FTile

@@ -4,6 +4,8 @@
 #include "Misc/CommandLine.h"
 #include "Misc/Parse.h"
 
+#include "worldstream/dispatch.h"
+
 FString UWorldStreamSettings::ResolveAccessToken() const
 {
 	FString Token;
@@ -20,4 +22,14 @@ FString UWorldStreamSettings::ResolveAccessToken() const
 		}
 	}
 	return AccessToken;
+}
+
+int64 UWorldStreamSettings::GetSplatBudget() const
+{
+	return worldstream::clamp_splat_budget(SplatBudget);
+}
+
+uint32 UWorldStreamSettings::GetPoolCapacity() const
+{
+	return worldstream::pool_capacity(SplatBudget, PoolHeadroom);
 }

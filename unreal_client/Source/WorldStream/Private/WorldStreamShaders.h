@@ -4,7 +4,11 @@
 #include "GlobalShader.h"
 #include "ShaderParameterStruct.h"
 
-/** One thread per pool splat: culls, keys visible splats by depth and counts them into the draw's arguments. */
+/**
+ * One thread per pool splat: culls, keys visible splats by depth and counts them into the draw's
+ * arguments. Dispatched with FComputeShaderUtils::GetGroupCountWrapped's group counts
+ * (worldstream::group_count_wrapped); the shader unwraps its pool index.
+ */
 class FWorldStreamProjectCS : public FGlobalShader
 {
 public:
@@ -79,6 +83,50 @@ public:
 	BEGIN_SHADER_PARAMETER_STRUCT(FParameters, )
 		SHADER_PARAMETER(float, MinAlpha)
 	END_SHADER_PARAMETER_STRUCT()
+
+	static bool ShouldCompilePermutation(const FGlobalShaderPermutationParameters& Parameters)
+	{
+		return IsFeatureLevelSupported(Parameters.Platform, ERHIFeatureLevel::SM5);
+	}
+
+	static void ModifyCompilationEnvironment(const FGlobalShaderPermutationParameters& Parameters, FShaderCompilerEnvironment& Environment)
+	{
+		FGlobalShader::ModifyCompilationEnvironment(Parameters, Environment);
+		Environment.SetDefine(TEXT("WORLDSTREAM_DRAW"), 1);
+	}
+};
+
+BEGIN_SHADER_PARAMETER_STRUCT(FWorldStreamSplatDepthParameters, )
+	SHADER_PARAMETER(float, DepthAlphaThreshold)
+END_SHADER_PARAMETER_STRUCT()
+
+/** The same quads again: writes scene depth where a splat's own alpha reaches the threshold. */
+class FWorldStreamSplatDepthPS : public FGlobalShader
+{
+public:
+	DECLARE_GLOBAL_SHADER(FWorldStreamSplatDepthPS);
+	using FParameters = FWorldStreamSplatDepthParameters;
+	SHADER_USE_PARAMETER_STRUCT(FWorldStreamSplatDepthPS, FGlobalShader);
+
+	static bool ShouldCompilePermutation(const FGlobalShaderPermutationParameters& Parameters)
+	{
+		return IsFeatureLevelSupported(Parameters.Platform, ERHIFeatureLevel::SM5);
+	}
+
+	static void ModifyCompilationEnvironment(const FGlobalShaderPermutationParameters& Parameters, FShaderCompilerEnvironment& Environment)
+	{
+		FGlobalShader::ModifyCompilationEnvironment(Parameters, Environment);
+		Environment.SetDefine(TEXT("WORLDSTREAM_DRAW"), 1);
+	}
+};
+
+/** As FWorldStreamSplatDepthPS, and writes "no object motion" (0) into the velocity texture there. */
+class FWorldStreamSplatDepthVelocityPS : public FGlobalShader
+{
+public:
+	DECLARE_GLOBAL_SHADER(FWorldStreamSplatDepthVelocityPS);
+	using FParameters = FWorldStreamSplatDepthParameters;
+	SHADER_USE_PARAMETER_STRUCT(FWorldStreamSplatDepthVelocityPS, FGlobalShader);
 
 	static bool ShouldCompilePermutation(const FGlobalShaderPermutationParameters& Parameters)
 	{

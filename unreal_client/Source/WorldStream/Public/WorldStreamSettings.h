@@ -42,8 +42,13 @@ public:
 	UPROPERTY(Config, EditAnywhere, Category = "Streaming")
 	FString WorldOnBeginPlay;
 
-	/** Most splats held at once (ExploreStart.splat_budget). */
-	UPROPERTY(Config, EditAnywhere, Category = "Streaming", meta = (ClampMin = "1000"))
+	/**
+	 * Most splats held at once (ExploreStart.splat_budget). At most 8,388,608: the GPU pool of the
+	 * largest budget at the largest PoolHeadroom is then 2^25 splats (a 2 GiB buffer), the most the
+	 * renderer allocates (worldstream::kMaxSplatBudget). Read it through GetSplatBudget(), which
+	 * applies the same clamp to a value set in an ini file.
+	 */
+	UPROPERTY(Config, EditAnywhere, Category = "Streaming", meta = (ClampMin = "1000", ClampMax = "8388608", UIMax = "8388608"))
 	int64 SplatBudget = 2000000;
 
 	/** Payload megabytes the server may send ahead of acknowledgement. */
@@ -91,4 +96,10 @@ public:
 
 	/** The token to send: -WorldStreamToken=, then the environment variable, then AccessToken. */
 	FString ResolveAccessToken() const;
+
+	/** SplatBudget within [1000, 8388608], whatever the ini file says (worldstream::clamp_splat_budget). */
+	int64 GetSplatBudget() const;
+
+	/** Splats the GPU pool holds: the clamped budget times PoolHeadroom (within [1, 4]) (worldstream::pool_capacity). */
+	uint32 GetPoolCapacity() const;
 };

@@ -1,0 +1,13 @@
+// Stand-in for Runtime/Core/Public/Math/UnrealMathUtility.h: the FMath members used (Max, Min,
+// Clamp as templates over one type; DivideAndRoundUp as in the engine).
+#pragma once
+
+#include "CoreTypes.h"
+
+struct FMath
+{
+	template <class T> static constexpr T Max(const T A, const T B) { return (B < A) ? A : B; }
+	template <class T> static constexpr T Min(const T A, const T B) { return (A < B) ? A : B; }
+	template <class T> static constexpr T Clamp(const T X, const T MinValue, const T MaxValue) { return X < MinValue ? MinValue : X < MaxValue ? X : MaxValue; }
+	template <class T> static constexpr T DivideAndRoundUp(T Dividend, T Divisor) { return (Dividend + Divisor - 1) / Divisor; }
+};

@@ -1,0 +1,14 @@
+// Stand-in for Runtime/RenderCore/Public/ShaderCore.h: FShaderCompilerEnvironment::SetDefine.
+#pragma once
+
+#include "CoreMinimal.h"
+
+class FShaderCompilerEnvironment
+{
+public:
+	void SetDefine(const TCHAR* Name, const TCHAR* Value);
+	void SetDefine(const TCHAR* Name, uint32 Value);
+	void SetDefine(const TCHAR* Name, int32 Value);
+	void SetDefine(const TCHAR* Name, bool Value);
+	void SetDefine(const TCHAR* Name, float Value);
+};
