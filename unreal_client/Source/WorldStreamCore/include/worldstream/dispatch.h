@@ -24,9 +24,9 @@ inline bool operator==(const GroupCount& a, const GroupCount& b) { return a.x ==
 // defines WORLDSTREAM_WRAPPED_GROUP_STRIDE to the same value.
 inline constexpr int32_t kWrappedGroupStride = 128;
 
-// The fewest groups per dimension an RHI takes: D3D12 sets GRHIMaxDispatchThreadGroupsPerDimension
-// to D3D12_CS_DISPATCH_MAX_THREAD_GROUPS_PER_DIMENSION (65,535), Metal and OpenGL to MAX_uint16;
-// Vulkan to its device limit (at least as large).
+// GRHIMaxDispatchThreadGroupsPerDimension as the D3D12 RHI sets it
+// (D3D12_CS_DISPATCH_MAX_THREAD_GROUPS_PER_DIMENSION, 65,535) and the Metal and OpenGL RHIs
+// (MAX_uint16); the Vulkan RHI takes the device's maxComputeWorkGroupCount.
 inline constexpr int32_t kMaxGroupsPerDimension = 65535;
 
 // ProjectCS's [numthreads] (FWorldStreamProjectCS::ThreadGroupSize, THREADGROUP_SIZE).
