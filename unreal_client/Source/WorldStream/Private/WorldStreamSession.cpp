@@ -18,16 +18,18 @@ FWorldStreamSession::FWorldStreamSession(std::unique_ptr<worldstream::Client> In
 	// The server converts every position, rotation, scale and SH coefficient to Unreal's frame
 	// and centimetres (docs/engine-frames.md); nothing is converted here.
 	Options.engine_frame = worldstream::EngineFrame::Unreal;
-	Options.splat_budget = Settings.SplatBudget;
+	// Through the getters: an ini file can hold any value, and the pool that a budget implies
+	// must stay within what one wrapped dispatch covers (worldstream::clamp_splat_budget).
+	const int64 SplatBudget = Settings.GetSplatBudget();
+	Options.splat_budget = SplatBudget;
 	Options.credit_bytes = int64(Settings.CreditMegabytes) * 1024 * 1024;
 	Options.no_generation = Settings.bNoGeneration;
 
 	FWorldStreamDrawSettings DrawSettings;
 	DrawSettings.MinAlpha = Settings.MinAlpha;
-	const double Capacity = double(Settings.SplatBudget) * FMath::Max(1.0f, Settings.PoolHeadroom);
-	Sink = MakeUnique<FWorldStreamSplatSink>(Scene, uint32(FMath::Min(Capacity, double(MAX_uint32 / 64))), DrawSettings);
+	Sink = MakeUnique<FWorldStreamSplatSink>(Scene, Settings.GetPoolCapacity(), DrawSettings);
 	Session = Client->explore(MoveTemp(Options));
-	Driver = std::make_unique<worldstream::ExploreDriver>(*Session, *Sink, Settings.SplatBudget, Settings.FadeSeconds, MoveTemp(Callbacks));
+	Driver = std::make_unique<worldstream::ExploreDriver>(*Session, *Sink, SplatBudget, Settings.FadeSeconds, MoveTemp(Callbacks));
 }
 
 FWorldStreamSession::~FWorldStreamSession()
