@@ -67,6 +67,7 @@ def test_the_csharp_core_passes_every_case_against_the_golden_and_server_written
         "A_fade_changes_no_order_and_a_tile_at_alpha_zero_drops_out_of_it",
         "When_the_fade_ends_the_coarse_tile_leaves_in_place_and_the_rest_keep_their_order",
         "Splats_behind_the_camera_or_outside_the_frustum_margin_are_culled",
+        "Stale_splats_of_a_freed_range_stay_hidden_when_their_slot_is_reused",
         "The_pool_hands_out_disjoint_ranges_first_fit_and_merges_what_is_released",
         "A_range_resizes_in_place_shrinking_into_a_hole_and_growing_into_the_next_one",
         "Growth_keeps_every_range_and_joins_the_new_room_to_the_free_tail",

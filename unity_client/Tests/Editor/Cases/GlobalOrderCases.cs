@@ -135,6 +135,28 @@ namespace WorldStream.Tests
             Check.Equal(string.Join(",", rest), string.Join(",", shownList), "one order minus the tile that left");
         }
 
+        public static void Stale_splats_of_a_freed_range_stay_hidden_when_their_slot_is_reused()
+        {
+            // Tile 1 leaves; tile 3 takes its slot and the first 300 splats of its range. The
+            // last 100 splats of the range still hold tile 1's records, slot number included.
+            var scene = new SplatScene(1000);
+            scene.Add(1, SplatScenes.Cube(1, 400, 0, 0, 10, 2, -2), 1f);
+            scene.Add(2, SplatScenes.Cube(2, 400, 3, 0, 10, 2, -2), 1f);
+            scene.Upload(1 << 20);
+            int slot = scene.Tiles.SlotOf(1);
+            scene.Tiles.Remove(1);
+            scene.Add(3, SplatScenes.Cube(3, 300, -1, 0, 12, 2, -2), 1f);
+            scene.Upload(1 << 20);
+            Check.Equal(slot, scene.Tiles.SlotOf(3), "the slot is reused");
+            Check.Equal(0, scene.Tiles.OffsetOf(3), "so is the start of the range");
+            Check.Equal((uint)slot, scene.Gpu[350].Slot, "a stale record names the reused slot");
+            int[] order;
+            uint[] keys;
+            int drawn = scene.Order(SplatScenes.FrontCamera(), out order, out keys);
+            Check.Equal(700, drawn, "tiles 2 and 3, nothing of tile 1");
+            for (int i = 300; i < 400; i++) Check.Equal(GlobalSplatOrder.CulledKey, keys[i], "stale splat " + i);
+        }
+
         public static void Splats_behind_the_camera_or_outside_the_frustum_margin_are_culled()
         {
             var scene = new SplatScene(100);
