@@ -95,6 +95,8 @@ namespace WorldStream.Rendering
         public void AddTile(int id, DecodedTile tile, float alpha)
         {
             if (tile == null) throw new ArgumentNullException(nameof(tile));
+            // Nothing can be drawn on this device (logged once): packing would only hold memory.
+            if (unusable) return;
             var request = Bookkeeping().Add(id, tile, alpha);
             if (request != null) packer.Submit(request);
         }
