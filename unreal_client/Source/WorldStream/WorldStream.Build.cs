@@ -28,9 +28,9 @@ public class WorldStream : ModuleRules
 		});
 
 		// No include path into the Renderer module's Private or Internal headers: the splat
-		// renderer uses only public ones (RendererInterface.h's post-opaque delegate), which the
-		// plugin reaches in every engine version wherever it is installed. (UBT gives a module's
-		// Internal headers only to dependents in the engine's rules scope, so not to a project
-		// plugin, and its Private headers to no other module.)
+		// renderer uses only public ones (RendererInterface.h's post-opaque delegate), which are
+		// the same in every supported engine version. (UBT 5.5's UEBuildModule.cs gives an engine
+		// module's Internal headers to every dependent, but the post-process inputs moved between
+		// Private in 5.3 and Internal from 5.4, and Private headers reach no other module.)
 	}
 }
