@@ -142,14 +142,18 @@ def test_a_uniform_buffer_ref_gives_a_wrapper_from_get_parameters_and_the_struct
 
 @needs_gxx
 def test_post_process_inputs_are_private_in_5_3_and_internal_from_5_4(tmp_path: Path) -> None:
-    # The include the view extension once had, on the paths its Build.cs then gave it
-    # (Renderer/Private): missing in 5.3, unreachable from 5.4 (UBT hands Renderer/Internal
-    # only to modules of the engine's rules scope).
+    # The include the view extension once had, on the paths a dependent of the Renderer gets:
+    # its Private folder as the Build.cs then added it, and its Internal folder, which UBT 5.5
+    # (UEBuildModule.AddModuleToCompileEnvironment) hands to every dependent of an engine
+    # module. The header does not exist in 5.3, the declared target.
     old = write_probe(tmp_path, '#include "PostProcess/PostProcessInputs.h"\n')
     private = (("Renderer", "Private"),)
     for version in VERSIONS:
-        result = compile_unit(old, version, private)
-        assert result.returncode != 0 and "PostProcessInputs.h" in result.stderr, version
+        result = compile_unit(old, version, (*private, ("Renderer", "Internal")))
+        if version == "5.3":
+            assert result.returncode != 0 and "PostProcessInputs.h" in result.stderr, version
+        else:
+            assert result.returncode == 0, (version, result.stderr)
     # What it would have needed: a guard on the engine version and both directories.
     guarded = write_probe(
         tmp_path,
