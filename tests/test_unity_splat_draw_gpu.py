@@ -37,7 +37,7 @@ from splat_draw.images import (
     ssim,
 )
 from splat_draw.stages import Stage, compile_stage, f32
-from splat_draw.world import FADE, camera, linear_light, reference, seeded_world
+from splat_draw.world import FADE, camera, linear_light, reference, seams, seeded_world
 from worldstream.geometry.camera import Camera
 from worldstream.geometry.engine import EngineFrame, camera_to_engine, quat_wxyz_to_matrix
 
@@ -49,16 +49,18 @@ GPU_TESTS = PACKAGE / "Tests" / "Gpu~"
 # Unity's Camera defaults (nearClipPlane 0.3, farClipPlane 1000).
 NEAR, FAR = 0.3, 1000.0
 
-# Measured on lavapipe (Mesa 25, llvmpipe): 49.6 dB drawn into the back buffer or a render
-# texture of a gamma-space project, 50.8 dB behind a wall, 49.5 dB for the linear path against
-# the linear-light model; SSIM 0.998. What remains is the QUANTIZED_V1 payload against the
-# world's float32 Gaussians, 8-bit storage and the reference's front-to-back early stop. The
-# controls measure 9.0 dB (a transposed projection), 11.6 dB (straight-alpha blending) and
-# 26.7 dB (front-to-back order). 40 dB is 9.6 dB under the draws and 13 dB over the best control.
+# Measured on lavapipe (Mesa 22.3.6, llvmpipe), 128 x 96: the gamma-space draw 49.6 dB (SSIM
+# 0.998), the same into a render texture 49.6 dB, behind a wall 50.8 dB, on the pixels where
+# tiles meet 47.3 dB; the linear path 45.7 dB (sRGB target) and 56.7 dB (half float) against
+# linear-light blending. What remains is the QUANTIZED_V1 payload against the world's float32
+# Gaussians, 8-bit storage and the reference's front-to-back early stop. The controls measure
+# 9.0 dB (a transposed projection), 11.6 dB (straight alpha), 26.7 dB (front-to-back order)
+# and, where tiles meet, 29.9 and 33.3 dB (each tile sorted alone). 40 dB is 5.7 dB under the
+# lowest draw and 6.7 dB over the best control; controls must stay 3 dB under it.
 MIN_PSNR = 40.0
 MIN_SSIM = 0.99
-# Linear-light blending against the trained look: measured 29.0 dB (SSIM 0.961); the floor only
-# catches a linear path gone further wrong.
+# Linear-light blending against the trained look: measured 29.0 dB (SSIM 0.961) into an sRGB
+# target, 29.4 dB into a half-float one; the floor only catches a linear path gone further wrong.
 LINEAR_VS_TRAINED_MIN_PSNR = 26.0
 
 pytestmark = pytest.mark.skipif(
@@ -171,6 +173,7 @@ class Scene:
     drawn: int
     reference: np.ndarray  # uint8 [H, W, 3]
     faded: dict[str, np.ndarray]
+    seams: np.ndarray  # [H, W] pixels splats of two tiles or more reach
 
 
 def build_scene_program(out: Path) -> Path:
@@ -219,7 +222,7 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Scene:
     faded = world.faded()
     return Scene(
         out, host, vertex, fragment, uc, cam, extent, tile_count, drawn,
-        eight_bit(reference(faded, cam)), faded,
+        eight_bit(reference(faded, cam)), faded, seams(world, faded, cam),
     )  # fmt: skip
 
 
@@ -228,6 +231,7 @@ def draw(
     name: str,
     *,
     linear: bool = False,
+    hdr: bool = False,
     into_texture: bool = False,
     order: np.ndarray | None = None,
     projection: np.ndarray | None = None,
@@ -269,8 +273,9 @@ def draw(
     plan.buffer("tiles", max(1, scene.tile_count) * 32, data / "tiles.bin")
     plan.buffer("order", scene.extent * 4, order_file)
     # A gamma-space project draws into an 8-bit UNORM target and blends display values; a
-    # linear one into an sRGB target, blending in linear light and encoding on store.
-    plan.target(width, height, "rgba8_srgb" if linear else "rgba8")
+    # linear one into an sRGB target, blending in linear light and encoding on store, or with
+    # HDR on into a half-float target in linear light.
+    plan.target(width, height, "rgba16f" if hdr else "rgba8_srgb" if linear else "rgba8")
     plan.depth(depth_clear)
     buffers = {"_WsSplats": "pool", "_WsTiles": "tiles", "_WsOrder": "order"}
     plan.draw(
@@ -279,7 +284,11 @@ def draw(
     )  # fmt: skip
     plan.dump_target(work / "target.bin")
     draw_host.run(scene.host, plan.write(work / "plan.txt"))
-    rgba = np.fromfile(work / "target.bin", dtype=np.uint8).reshape(height, width, 4)
+    if hdr:
+        linear_rgba = np.fromfile(work / "target.bin", dtype="<f2").reshape(height, width, 4)
+        rgba = eight_bit(linear_to_display(linear_rgba.astype(np.float32)))
+    else:
+        rgba = np.fromfile(work / "target.bin", dtype=np.uint8).reshape(height, width, 4)
     # A flipped projection leaves the first row at the bottom of the texture, as Unity's render
     # textures hold it on a Direct3D-like API.
     return rgba[::-1, :, :3] if into_texture else rgba[:, :, :3]
@@ -304,21 +313,25 @@ def test_the_unity_splat_pass_draws_the_servers_picture_in_a_gamma_project(scene
 
 
 def test_in_a_linear_project_the_unity_splat_pass_blends_in_linear_light(scene):
-    """The linear path as the package states it: colours decoded to linear, blended in linear
-    light into an sRGB target. It equals the reference blended in linear light; against the
-    trained look (display values blended, as 3DGS and the reference do) it differs wherever
-    translucent splats overlap or thin out over the background, by this much."""
-    drawn = draw(scene, "linear", linear=True)
+    """The linear path as the package states it: colours decoded to linear and blended in
+    linear light, into an sRGB target (or a half-float one with HDR on). It equals the reference
+    blended in linear light; against the trained look (display values blended, as 3DGS and the
+    reference do) it differs wherever translucent splats overlap or thin out over the
+    background, by the measured amount."""
     model = eight_bit(linear_to_display(reference(linear_light(scene.faded), scene.world_camera)))
-    quality = psnr(drawn, model)
-    trained = psnr(drawn, scene.reference)
-    print(
-        f"Unity linear: PSNR {quality:.2f} dB against linear-light blending, {trained:.2f} dB "
-        f"(SSIM {ssim(drawn, scene.reference):.4f}) against the trained look"
-    )
-    assert quality >= MIN_PSNR
-    assert ssim(drawn, model) >= MIN_SSIM
-    assert trained >= LINEAR_VS_TRAINED_MIN_PSNR
+    for name, drawn in (
+        ("sRGB target", draw(scene, "linear", linear=True)),
+        ("HDR target", draw(scene, "linear_hdr", linear=True, hdr=True)),
+    ):
+        quality = psnr(drawn, model)
+        trained = psnr(drawn, scene.reference)
+        print(
+            f"Unity linear, {name}: PSNR {quality:.2f} dB against linear-light blending, "
+            f"{trained:.2f} dB (SSIM {ssim(drawn, scene.reference):.4f}) against the trained look"
+        )
+        assert quality >= MIN_PSNR
+        assert ssim(drawn, model) >= MIN_SSIM
+        assert trained >= LINEAR_VS_TRAINED_MIN_PSNR
 
 
 def test_drawn_into_a_render_texture_with_unitys_flipped_projection_the_picture_is_the_same(
@@ -331,6 +344,34 @@ def test_drawn_into_a_render_texture_with_unitys_flipped_projection_the_picture_
     assert quality >= MIN_PSNR
     # Rasterisation may differ where an edge passes exactly through a pixel centre.
     assert np.mean(np.abs(texture.astype(int) - screen.astype(int)) > 2) < 0.001
+
+
+def test_where_tiles_meet_the_picture_is_one_global_orders_and_tiles_sorted_alone_fail(scene):
+    """The issue's seams, on the picture: where splats of two tiles cover a pixel, the draw in
+    the global order matches the reference; the same splats with each tile sorted alone and the
+    tiles drawn one after the other (one renderer per tile, as gsplat's backend does) do not."""
+    order = sorted_order(scene)
+    drawn_part = order[: scene.drawn]
+    slots = np.fromfile(scene.out / "scene" / "pool.bin", dtype="<u4").reshape(-1, 16)[:, 3]
+    by_tile = [drawn_part[slots[drawn_part] == slot] for slot in range(scene.tile_count)]
+    global_order = psnr(draw(scene, "seams"), scene.reference, scene.seams)
+    per_tile = {
+        name: psnr(
+            draw(scene, name, order=np.concatenate([*tiles, order[scene.drawn :]])),
+            scene.reference,
+            scene.seams,
+        )
+        for name, tiles in (("tile_by_tile", by_tile), ("tile_by_tile_reversed", by_tile[::-1]))
+    }
+    print(
+        f"Unity where tiles meet ({scene.seams.mean():.3f} of the pixels): global order "
+        f"{global_order:.2f} dB; tiles sorted alone "
+        + ", ".join(f"{v:.2f} dB" for v in per_tile.values())
+    )
+    assert scene.seams.mean() > 0.05
+    assert global_order >= MIN_PSNR
+    for name, value in per_tile.items():
+        assert value < MIN_PSNR - 3.0, f"{name}: {value:.2f} dB"
 
 
 def test_wrong_matrices_order_or_blending_fail_the_measure(scene, tmp_path):
@@ -360,7 +401,7 @@ def test_wrong_matrices_order_or_blending_fail_the_measure(scene, tmp_path):
     ]
     save_side_by_side(preview_dir(tmp_path) / "unity_splat_draw.png", pictures)
     for name, value in measured.items():
-        assert value < MIN_PSNR - 6.0, f"{name}: {value:.2f} dB"
+        assert value < MIN_PSNR - 3.0, f"{name}: {value:.2f} dB"
 
 
 def test_an_opaque_surface_in_the_depth_buffer_hides_the_splats_behind_it(scene):
@@ -376,4 +417,4 @@ def test_an_opaque_surface_in_the_depth_buffer_hides_the_splats_behind_it(scene)
     quality = psnr(drawn, expected)
     print(f"Unity behind a wall at {wall:.2f} m: PSNR {quality:.2f} dB")
     assert quality >= MIN_PSNR
-    assert psnr(drawn, scene.reference) < MIN_PSNR - 6.0
+    assert psnr(drawn, scene.reference) < MIN_PSNR - 3.0

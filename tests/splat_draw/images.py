@@ -18,9 +18,11 @@ def eight_bit(rgb: np.ndarray) -> np.ndarray:
     return np.round(np.clip(rgb, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
-def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    """Peak signal-to-noise ratio in dB of two [H, W, 3] uint8 pictures."""
-    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+def psnr(a: np.ndarray, b: np.ndarray, where: np.ndarray | None = None) -> float:
+    """Peak signal-to-noise ratio in dB of two [H, W, 3] uint8 pictures (over the [H, W]
+    pixels `where` holds, or all)."""
+    difference = a.astype(np.float64) - b.astype(np.float64)
+    mse = np.mean((difference if where is None else difference[where]) ** 2)
     return float("inf") if mse == 0 else float(10.0 * np.log10(255.0**2 / mse))
 
 

@@ -89,6 +89,17 @@ def linear_light(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {**arrays, "sh": ((linear - 0.5) / SH_C0)[:, None, :].astype(np.float32)}
 
 
+def seams(world: SeededWorld, arrays: dict[str, np.ndarray], cam: Camera) -> np.ndarray:
+    """[H, W] pixels that splats of two tiles or more reach (alpha over 0.02 from each): where
+    tiles sorted one by one, rather than together, would show."""
+    covered = np.zeros((cam.height, cam.width), np.int64)
+    for tile in world.tiles:
+        part = {k: v[tile.indices] for k, v in arrays.items()}
+        alone = render_cpu_view(part, cam.world_to_camera, cam.K, cam.width, cam.height)
+        covered += alone.alpha > 0.02
+    return covered >= 2
+
+
 def reference(arrays: dict[str, np.ndarray], cam: Camera) -> np.ndarray:
     """[H, W, 3] display values in [0, 1] over black, rows top first."""
     rendered = render_cpu_view(arrays, cam.world_to_camera, cam.K, cam.width, cam.height)
