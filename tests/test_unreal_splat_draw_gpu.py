@@ -427,7 +427,10 @@ def test_projectcs_keys_every_splat_in_the_frustum_by_its_view_depth(scene):
     )
     print(f"ProjectCS: {drawn} of {scene.extent} splats drawn")
     assert 2000 < drawn < scene.extent - 2000
-    assert set(values[:drawn].tolist()) == set(np.flatnonzero(kept).tolist())
+    # Only a splat on the frustum margin itself may fall either way under float32 rounding.
+    edge = np.abs(np.max(np.abs(clip[:, :2]), axis=1) / (margin * clip[:, 3]) - 1.0) < 1e-5
+    differ = set(values[:drawn].tolist()) ^ set(np.flatnonzero(kept).tolist())
+    assert differ <= set(np.flatnonzero(edge).tolist())
     assert np.all(keys[drawn:] == 0xFFFFFFFF)
     expected = 0xFFFFFFFE - clip[values[:drawn], 3].astype(np.float32).view("<u4")
     # Float32 rounding of the matrix product on the GPU: a few units in the last place.
