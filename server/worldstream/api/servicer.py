@@ -15,7 +15,6 @@ from worldstream.api.config import ServerConfig
 from worldstream.api.errors import abort, streaming, unary, unexpected
 from worldstream.api.explore import Shared, explore
 from worldstream.errors import InvalidArgument, NotFound, ResourceExhausted, WorldStreamError
-from worldstream.geometry.engine import EngineFrame
 from worldstream.tiles.payloads import PayloadCache
 from worldstream.v1 import worldstream_pb2 as pb
 from worldstream.v1 import worldstream_pb2_grpc as pb_grpc
@@ -175,8 +174,10 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
                 "INVALID_EXPORT_FORMAT",
                 f"format must be PLY, SPZ, GLTF, MESH or COLLIDER, got {request.format}",
             )
+        # UNSPECIFIED: each format's default frame, the one its readers assume (for PLY not the
+        # glTF frame but RDF: world/export_frames.py).
         frame = (
-            EngineFrame.GLTF
+            None
             if request.engine_frame == pb.ENGINE_FRAME_UNSPECIFIED
             else convert.engine_frame(request.engine_frame)
         )

@@ -46,7 +46,6 @@ them (ValueError). An empty world is a valid SPZ (a header and no arrays).
 
 from __future__ import annotations
 
-import functools
 import math
 import tempfile
 from pathlib import Path
@@ -55,8 +54,9 @@ from typing import Final
 import gsply
 import numpy as np
 
-from worldstream.geometry.engine import EngineFrame, sh_basis
+from worldstream.geometry.engine import EngineFrame
 from worldstream.geometry.gaussians import Gaussians
+from worldstream.world.export_frames import half_turn
 
 SPZ_VERSION: Final = 3
 FRACTIONAL_BITS: Final = 12
@@ -67,25 +67,9 @@ SH1_BUCKET: Final = 1 << (8 - 5)  # degree 1 kept at 5 bits
 SH_REST_BUCKET: Final = 1 << (8 - 4)  # degrees 2 and 3 kept at 4 bits
 
 _FIXED_MAX: Final = (1 << 23) - 1
-_GLTF_TO_SPZ: Final = np.array([-1.0, 1.0, -1.0])  # LUF -> RUB, a half turn about +Y
-
-
-@functools.cache
-def _sh_signs(degree: int) -> np.ndarray:
-    """[K] +-1: the factor each 3DGS SH coefficient takes under the half turn (x, z) -> (-x, -z).
-
-    Each basis function is a monomial-like polynomial of fixed parity in x and z, so the ratio of
-    the basis at the turned direction to the basis at the direction is exactly +1 or -1.
-    """
-    rng = np.random.default_rng(0)
-    dirs = rng.normal(size=(64, 3))
-    dirs /= np.linalg.norm(dirs, axis=1, keepdims=True)
-    before = sh_basis(dirs, degree)
-    after = sh_basis(dirs * _GLTF_TO_SPZ, degree)
-    signs = np.sum(after * before, axis=0) / np.sum(before * before, axis=0)
-    rounded = np.round(signs)
-    assert np.allclose(signs, rounded, atol=1e-9) and np.all(np.abs(rounded) == 1)
-    return rounded
+GLTF_TO_SPZ: Final = (-1.0, 1.0, -1.0)
+"""World (glTF, LUF) -> SPZ's RUB: a half turn about +Y (the reference coordinateConverter(LUF,
+RUB))."""
 
 
 def gltf_to_spz_frame(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -93,16 +77,7 @@ def gltf_to_spz_frame(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
     Its own inverse: a half turn twice is the identity, so readers' arrays come back the same way.
     """
-    quats = np.asarray(arrays["quats"], dtype=np.float64) * np.array([1.0, -1.0, 1.0, -1.0])
-    sh = np.asarray(arrays["sh"], dtype=np.float64)
-    degree = round(math.sqrt(sh.shape[1])) - 1
-    return {
-        "means": np.asarray(arrays["means"], dtype=np.float64) * _GLTF_TO_SPZ,
-        "quats": quats,
-        "log_scales": np.asarray(arrays["log_scales"], dtype=np.float64),
-        "opacity_logits": np.asarray(arrays["opacity_logits"], dtype=np.float64),
-        "sh": sh * _sh_signs(degree)[None, :, None],
-    }
+    return half_turn(arrays, GLTF_TO_SPZ)
 
 
 def fractional_bits_for(means: np.ndarray) -> int:

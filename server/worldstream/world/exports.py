@@ -28,13 +28,16 @@ from worldstream.geometry.engine import EngineFrame
 from worldstream.store.atomic import sha256_file
 from worldstream.store.failures import from_os_error
 from worldstream.store.worlddir import WorldFiles
+from worldstream.world.export_frames import export_frame_name
 from worldstream.world.export_gltf import gltf_bytes
 from worldstream.world.export_ply import write_ply
 from worldstream.world.export_spz import write_spz
 from worldstream.world.surfaces import Collider
 
 FORMATS = ("ply", "spz", "gltf", "mesh", "collider")
-# glTF and SPZ each define their own frame (importers convert from it); only PLY has none.
+# glTF and SPZ each define their own frame (importers convert from it); PLY has none of its own:
+# by default it is written in the frame its readers assume (RDF, export_frames.py), or in an
+# engine frame asked for.
 _FRAME_FREE = ("ply",)
 
 
@@ -79,8 +82,9 @@ class ExportedFile:
         return open(self.path, "rb")
 
 
-def check_frame(fmt: str, frame: EngineFrame) -> None:
-    if fmt not in _FRAME_FREE and frame is not EngineFrame.GLTF:
+def check_frame(fmt: str, frame: EngineFrame | None) -> None:
+    """`frame` None: nothing asked, each format's default frame."""
+    if fmt not in _FRAME_FREE and frame not in (None, EngineFrame.GLTF):
         raise InvalidArgument(
             "FRAME_NOT_APPLICABLE",
             f"{fmt} files have a frame of their own that importers convert from; "
@@ -118,7 +122,7 @@ def collider_glb(colliders: dict) -> bytes:
 def export_file(
     fmt: str,
     gaussians,
-    frame: EngineFrame,
+    frame: EngineFrame | None,
     surface: Callable[[], trimesh.Trimesh],
     colliders: Callable[[], dict],
 ) -> ExportFile:
@@ -132,7 +136,7 @@ def export_file(
 def write_export(
     fmt: str,
     gaussians,
-    frame: EngineFrame,
+    frame: EngineFrame | None,
     surface: Callable[[], trimesh.Trimesh],
     colliders: Callable[[], dict],
     out: BinaryIO,
@@ -212,16 +216,17 @@ class Exports:
         dir_name: str,
         version: int,
         fmt: str,
-        frame: EngineFrame,
+        frame: EngineFrame | None,
         gaussians,
         surface: Callable[[], trimesh.Trimesh],
         colliders: Callable[[], dict],
     ) -> ExportedFile:
         """The file of this export of the instance `dir_name` at `version`: written now unless
-        it was before. WORLD_DELETED when the instance is gone."""
+        it was before. WORLD_DELETED when the instance is gone. `frame` None: the format's
+        default frame (for PLY, RDF: a file of its own, `ply-rdf-v*`)."""
         check_frame(fmt, frame)
         extension, media_type = FILE_TYPES[fmt]
-        stem = f"{fmt}-{frame.value}"
+        stem = f"{fmt}-{export_frame_name(fmt, frame)}"
         name = f"{EXPORTS_DIR}/{stem}-v{version}.{extension}"
         path = self.files.dir(dir_name) / name
 

@@ -370,8 +370,9 @@ class Worlds:
             loaded.record.dir_name, loaded.version, self._frames(loaded), loaded.record.tile_size_m
         )
 
-    def export(self, world_id: str, fmt: str, frame: EngineFrame) -> ExportedFile:
-        """The export's file on disk (world/exports.py), written once per world version."""
+    def export(self, world_id: str, fmt: str, frame: EngineFrame | None) -> ExportedFile:
+        """The export's file on disk (world/exports.py), written once per world version.
+        `frame` None: the format's default frame."""
         check_frame(fmt, frame)  # before any slow work
         loaded = self.load(world_id)
         return self.exports.file(
