@@ -240,7 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export a world as a file")
     p.add_argument("world")
     p.add_argument("--format", default="ply", choices=["ply", "spz", "gltf", "mesh", "collider"])
-    p.add_argument("--frame", choices=["gltf", "unity", "unreal"], help="coordinate frame")
+    p.add_argument(
+        "--frame",
+        choices=["gltf", "unity", "unreal"],
+        help="PLY only: write this frame's axes and units instead of the default RDF, the frame "
+        "SuperSplat and splat-transform read PLY in (docs/export-frames.md)",
+    )
     p.add_argument("-o", "--output", type=Path, required=True)
     add_target_options(p)
     p.set_defaults(run=_export)
