@@ -33,9 +33,10 @@ mandates and what we write:
   clamp(0.282095 * DC + 0.5, 0, 1) decoded from sRGB to linear (``COLOR_0`` is linear per glTF),
   A = opacity. Eight bits are plenty for a fallback point colour.
 
-The world frame is glTF's (right-handed, +Y up, metres), so nothing is converted. An empty world
-raises ValueError: glTF accessors need ``count`` >= 1, and a file with no splat primitive would
-not be a splat file.
+The world frame is glTF's (right-handed, +Y up, metres), so nothing is converted: +Y is up in the
+file, as the PlayCanvas engine's ``KHR_gaussian_splatting`` parser takes it (docs/export-frames.md).
+An empty world raises ValueError: glTF accessors need ``count`` >= 1, and a file with no splat
+primitive would not be a splat file.
 """
 
 from __future__ import annotations

@@ -20,10 +20,12 @@ must specify a Left-Up-Front (LUF) coordinate system in the SPZ PackOptions"), s
 follow the convention of an SPZ inside a glTF, and a reader that unpacks to LUF (glTF tools,
 CesiumJS) gets our world back in its own axes. Positions become (-x, y, -z), quaternions
 (w, -x, y, -z), and each SH coefficient keeps or flips its sign with the parity of its basis
-function under that half turn. Scales are per local axis and do not change. A viewer that draws
-SPZ's RUB numbers as they are in a three.js scene (three.js loads glTF unconverted) therefore
-shows the world turned half a turn about +Y against our GLB: that is the SPZ convention, not a
-bug here.
+function under that half turn (export_frames.half_turn). Scales are per local axis and do not
+change. A viewer that draws SPZ's RUB numbers as they are in a three.js scene (three.js loads glTF
+unconverted) therefore shows the world turned half a turn about +Y against our GLB: that is the
+SPZ convention, not a bug here. splat-transform from 3.0 (and so SuperSplat 2.32) reads an SPZ's
+numbers raw as a PLY's and turns them 180 degrees about z, which shows this file upside down;
+readers that convert from RUB as Niantic's library does show it upright (docs/export-frames.md).
 
 SPZ has one frame and no unit field (metres by convention), so the engine frame cannot apply:
 every ``frame`` gives the same file, and engine importers convert from RUB themselves. The
