@@ -28,6 +28,7 @@ import pytest
 
 from shader_check import unity
 from splat_draw import host as draw_host
+from splat_draw import unity_scenes
 from splat_draw.images import (
     eight_bit,
     linear_to_display,
@@ -178,20 +179,7 @@ class Scene:
 
 
 def build_scene_program(out: Path) -> Path:
-    core = out / "WorldStream.Core.dll"
-    exe = out / "draw-scene.exe"
-    core_sources = sorted(str(p) for p in (PACKAGE / "Runtime" / "Core").glob("*.cs"))
-    sources = [GPU_TESTS / "DrawScene.cs", PACKAGE / "Tests/Editor/Cases/SplatScenes.cs"]
-    for args in (
-        ["-target:library", f"-out:{core}", *core_sources],
-        ["-target:exe", f"-out:{exe}", f"-r:{core}", *map(str, sources)],
-    ):
-        compiled = subprocess.run(
-            ["mcs", "-langversion:7.2", "-nologo", *args],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        assert compiled.returncode == 0, compiled.stdout + compiled.stderr
-    return exe
+    return unity_scenes.build_scene_program(out, "DrawScene")
 
 
 def compile_program(out: Path) -> tuple[Stage, Stage]:

@@ -1,11 +1,12 @@
 /*
  * Runs SPIR-V compute dispatches and instanced draws on a Vulkan device (in the tests: Mesa's
  * lavapipe, Vulkan on the CPU) and dumps buffers and the colour and depth targets afterwards, so
- * that the engine plugins' HLSL draw shaders, compiled by glslang, can be executed and their
- * pictures compared with the server's reference renderer where no GPU exists. The plan format
- * extends the one of unity_client/Tests/Gpu~/compute_host.c (the sort kernels' host): bindings
- * name a descriptor set as well, since each stage of a draw is compiled alone and gets a set of
- * its own.
+ * that the engine plugins' HLSL shaders, compiled by glslang, can be executed where no GPU
+ * exists: the draw passes, whose pictures are compared with the server's reference renderer
+ * (tests/test_unity_splat_draw_gpu.py, tests/test_unreal_splat_draw_gpu.py), and the Unity sort
+ * kernels, whose keys and order are compared with the core's (tests/test_unity_splat_sort_gpu.py).
+ * Bindings name a descriptor set, since each stage of a draw is compiled alone and gets a set of
+ * its own. tests/splat_draw/host.py writes the plans.
  *
  *   draw_host PLAN
  *

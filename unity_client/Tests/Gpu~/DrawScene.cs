@@ -14,7 +14,7 @@ namespace WorldStream.Tests
     /// turned into the sort's view exactly as PooledSplatRenderer.SortCameraOf does.
     /// tests/test_unity_splat_draw_gpu.py draws the result with WorldStreamSplats.shader.
     ///
-    ///   mono draw-scene.exe OUT_DIR CAMERA_FILE ALPHA_OF_LAST_TILE PAYLOAD...
+    ///   mono DrawScene.exe OUT_DIR CAMERA_FILE ALPHA_OF_LAST_TILE PAYLOAD...
     ///
     /// CAMERA_FILE holds 15 numbers: transform.position, .right, .up, .forward, nearClipPlane,
     /// and projectionMatrix m00 and m11. Every payload is a QUANTIZED_V1 tile; the last one is
@@ -26,7 +26,7 @@ namespace WorldStream.Tests
         {
             if (args.Length < 4)
             {
-                Console.Error.WriteLine("usage: draw-scene.exe OUT_DIR CAMERA_FILE ALPHA_OF_LAST_TILE PAYLOAD...");
+                Console.Error.WriteLine("usage: DrawScene.exe OUT_DIR CAMERA_FILE ALPHA_OF_LAST_TILE PAYLOAD...");
                 return 2;
             }
             string directory = args[0];
@@ -62,34 +62,7 @@ namespace WorldStream.Tests
             int[] order;
             uint[] keys;
             int drawn = scene.Order(camera, out order, out keys);
-            int extent = scene.Tiles.Pool.Extent;
-
-            Directory.CreateDirectory(directory);
-            using (var w = new BinaryWriter(File.Create(Path.Combine(directory, "pool.bin"))))
-            {
-                for (int i = 0; i < extent; i++)
-                {
-                    var s = scene.Gpu[i];
-                    w.Write(s.PositionX); w.Write(s.PositionY); w.Write(s.PositionZ); w.Write(s.Slot);
-                    w.Write(s.RotationW); w.Write(s.RotationX); w.Write(s.RotationY); w.Write(s.RotationZ);
-                    w.Write(s.ScaleX); w.Write(s.ScaleY); w.Write(s.ScaleZ); w.Write(s.Opacity);
-                    w.Write(s.ColourR); w.Write(s.ColourG); w.Write(s.ColourB); w.Write(s.Reserved);
-                }
-            }
-            using (var w = new BinaryWriter(File.Create(Path.Combine(directory, "tiles.bin"))))
-            {
-                for (int i = 0; i < Math.Max(1, scene.TableCount); i++)
-                {
-                    var t = i < scene.TableCount ? scene.Table[i] : default(TileGpu);
-                    w.Write(t.OriginX); w.Write(t.OriginY); w.Write(t.OriginZ); w.Write(t.Alpha);
-                    w.Write(t.Start); w.Write(t.End); w.Write(t.Padding0); w.Write(t.Padding1);
-                }
-            }
-            using (var w = new BinaryWriter(File.Create(Path.Combine(directory, "order.bin"))))
-            {
-                for (int i = 0; i < extent; i++) w.Write((uint)order[i]);
-            }
-            File.WriteAllText(Path.Combine(directory, "counts.txt"), extent + " " + scene.TableCount + " " + drawn + "\n");
+            SceneFiles.Write(directory, scene, order, drawn);
             return 0;
         }
     }

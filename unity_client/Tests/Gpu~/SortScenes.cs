@@ -10,7 +10,7 @@ namespace WorldStream.Tests
     /// of every pool splat and the expected back-to-front order. tests/test_unity_splat_sort_gpu.py
     /// runs the compute shader's kernels on the same inputs and compares.
     ///
-    ///   mono sort-scenes.exe OUT_DIR
+    ///   mono SortScenes.exe OUT_DIR
     /// </summary>
     public static class SortScenes
     {
@@ -18,7 +18,7 @@ namespace WorldStream.Tests
         {
             if (args.Length != 1)
             {
-                Console.Error.WriteLine("usage: sort-scenes.exe OUT_DIR");
+                Console.Error.WriteLine("usage: SortScenes.exe OUT_DIR");
                 return 2;
             }
             var overlap = OverlapAndFade();
@@ -74,31 +74,11 @@ namespace WorldStream.Tests
 
         static void Write(string directory, SplatScene scene, SortCamera camera)
         {
-            Directory.CreateDirectory(directory);
             int extent = scene.Tiles.Pool.Extent;
             int[] order;
             uint[] keys;
             int drawn = scene.Order(camera, out order, out keys);
-            using (var w = new BinaryWriter(File.Create(Path.Combine(directory, "pool.bin"))))
-            {
-                for (int i = 0; i < extent; i++)
-                {
-                    var s = scene.Gpu[i];
-                    w.Write(s.PositionX); w.Write(s.PositionY); w.Write(s.PositionZ); w.Write(s.Slot);
-                    w.Write(s.RotationW); w.Write(s.RotationX); w.Write(s.RotationY); w.Write(s.RotationZ);
-                    w.Write(s.ScaleX); w.Write(s.ScaleY); w.Write(s.ScaleZ); w.Write(s.Opacity);
-                    w.Write(s.ColourR); w.Write(s.ColourG); w.Write(s.ColourB); w.Write(s.Reserved);
-                }
-            }
-            using (var w = new BinaryWriter(File.Create(Path.Combine(directory, "tiles.bin"))))
-            {
-                for (int i = 0; i < Math.Max(1, scene.TableCount); i++)
-                {
-                    var t = i < scene.TableCount ? scene.Table[i] : default(TileGpu);
-                    w.Write(t.OriginX); w.Write(t.OriginY); w.Write(t.OriginZ); w.Write(t.Alpha);
-                    w.Write(t.Start); w.Write(t.End); w.Write(t.Padding0); w.Write(t.Padding1);
-                }
-            }
+            SceneFiles.Write(directory, scene, order, drawn);
             using (var w = new BinaryWriter(File.Create(Path.Combine(directory, "camera.bin"))))
             {
                 float[] values =
@@ -113,11 +93,6 @@ namespace WorldStream.Tests
             {
                 for (int i = 0; i < extent; i++) w.Write(keys[i]);
             }
-            using (var w = new BinaryWriter(File.Create(Path.Combine(directory, "order.bin"))))
-            {
-                for (int i = 0; i < extent; i++) w.Write(order[i]);
-            }
-            File.WriteAllText(Path.Combine(directory, "counts.txt"), extent + " " + scene.TableCount + " " + drawn + "\n");
         }
     }
 }
