@@ -7,12 +7,16 @@ DrawScene.cs); glslang compiles WorldStreamSplats.shader's vertex and fragment p
 does for Vulkan (tests/shader_check); tests/vulkan_host/draw_host.c draws them on lavapipe as
 instanced quads with the pass's own blend and depth state and the globals PooledSplatRenderer
 sets, with UNITY_MATRIX_P as GL.GetGPUProjectionMatrix gives it on a reversed-Z API. The picture
-must match the server's CPU renderer at the camera the Unity camera was converted from.
+must match the server's CPU renderer at the camera the Unity camera was converted from. A
+linear-space project's built-in path is drawn as its command buffer records it: the splat pass
+into a half-float target (GetTemporaryRT's ARGBHalf, cleared to nothing, sharing the camera's
+depth), then the shader's composite pass over the camera's target, reading that target.
 
 Modelled, not taken from Unity: the GPU projection (the manual's reversed-Z clip range [near, 0]
-and a y flip into render textures), ZTest LEqual compared as GEqual on a reversed-Z depth buffer,
-and Direct3D's y-up NDC (a negative-height Vulkan viewport). Unity's own shader compiler
-(HLSLcc/DXC) and the D3D11, D3D12 and Metal back ends are not run.
+and a y flip into render textures, the composite's target included), ZTest LEqual compared as
+GEqual on a reversed-Z depth buffer, Direct3D's y-up NDC (a negative-height Vulkan viewport),
+and _TexelSize (1, 1, 1, 1) for a camera target that is the back buffer. Unity's own shader
+compiler (HLSLcc/DXC) and the D3D11, D3D12 and Metal back ends are not run.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from splat_draw.stages import Stage, compile_stage, f32
 from splat_draw.world import FADE, camera, linear_light, reference, seams, seeded_world
 from worldstream.geometry.camera import Camera
 from worldstream.geometry.engine import EngineFrame, camera_to_engine, quat_wxyz_to_matrix
+from worldstream.render import render_cpu_view
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "unity_client"
@@ -52,18 +57,27 @@ NEAR, FAR = 0.3, 1000.0
 
 # Measured on lavapipe (Mesa 22.3.6, llvmpipe), 128 x 96: the gamma-space draw 49.6 dB (SSIM
 # 0.998), the same into a render texture 49.6 dB, behind a wall 50.8 dB, on the pixels where
-# tiles meet 47.3 dB; the linear path 45.7 dB (sRGB target) and 56.7 dB (half float) against
-# linear-light blending. What remains is mostly an 8-bit target's rounding at every blend (the
-# half-float target reaches 56.7 dB); the QUANTIZED_V1 payload against the world's float32
+# tiles meet 47.3 dB; a linear project's composite 54.7 dB (SSIM 0.9996) into a half-float
+# render texture and into the sRGB back buffer alike, behind a wall 54.4 dB; without the
+# composite the linear path 45.7 dB (sRGB target) and 56.7 dB (half float) against linear-light
+# blending. What remains is mostly an 8-bit target's rounding at every blend (the half-float
+# targets reach 54.7 and 56.7 dB); the QUANTIZED_V1 payload against the world's float32
 # Gaussians alone measures 58.1 dB. The controls measure 9.0 dB (a transposed projection),
-# 10.1 dB (upside down), 11.6 dB (straight alpha), 26.7 dB (front-to-back order) and, where
-# tiles meet, 29.9 and 33.3 dB (each tile sorted alone). 40 dB is 5.7 dB under the
-# lowest draw and 6.7 dB over the best control; controls must stay 3 dB under it.
+# 10.1 dB (upside down; the composite not flipped back into the back buffer alike), 11.6 dB
+# (straight alpha), 26.7 dB (front-to-back order), where tiles meet 29.9 and 33.3 dB (each
+# tile sorted alone), and linear-light blending against the trained look 29.0 dB. 40 dB is
+# 7.3 dB under the lowest draw and 6.7 dB over the best control; controls must stay 3 dB under.
 MIN_PSNR = 40.0
 MIN_SSIM = 0.99
-# Linear-light blending against the trained look: measured 29.0 dB (SSIM 0.961) into an sRGB
-# target, 29.4 dB into a half-float one; the floor only catches a linear path gone further wrong.
+# Linear-light blending (no composite) against the trained look: measured 29.0 dB (SSIM 0.961)
+# into an sRGB target, 29.4 dB into a half-float one: under MIN_PSNR - 3 dB, as a control; the
+# floor only catches a linear path gone further wrong.
 LINEAR_VS_TRAINED_MIN_PSNR = 26.0
+# Over a background of this display value the composite measures 35.2 dB against the trained
+# look and linear-light blending 32.2 dB: a partly covered pixel mixes the background in linear
+# light there, where 3DGS mixes display values. (Decoding the unpremultiplied colour instead,
+# rgb / alpha, measured 32.1 dB over black.)
+GREY = 0.5
 
 pytestmark = pytest.mark.skipif(
     draw_host.missing_tools() is not None
@@ -132,10 +146,11 @@ class UnityCamera:
         return float(clip[2] / clip[3])
 
 
-def shaderlab_state(path: Path = SHADER) -> list[str]:
-    """The pass's Blend, ZWrite and ZTest as draw-host state. Unity compares ZTest LEqual as
-    GEqual where the depth buffer is reversed (near 1, far 0)."""
-    text = unity.strip_comments(path.read_text())
+def shaderlab_state(path: Path = SHADER, index: int = 0) -> list[str]:
+    """The Blend, ZWrite and ZTest of the shader's pass `index` as draw-host state. Unity
+    compares ZTest LEqual as GEqual where the depth buffer is reversed (near 1, far 0)."""
+    passes = re.split(r"^\s*Pass\s*$", unity.strip_comments(path.read_text()), flags=re.M)
+    text = passes[1 + index]
     factors = {
         "One": "one",
         "Zero": "zero",
@@ -168,6 +183,8 @@ class Scene:
     host: Path
     vertex: Stage
     fragment: Stage
+    composite_vertex: Stage
+    composite_fragment: Stage
     unity: UnityCamera
     world_camera: Camera
     extent: int
@@ -182,8 +199,10 @@ def build_scene_program(out: Path) -> Path:
     return unity_scenes.build_scene_program(out, "DrawScene")
 
 
-def compile_program(out: Path) -> tuple[Stage, Stage]:
-    program = unity.programs_in_shaderlab(SHADER)[0]
+def compile_program(out: Path, index: int = 0) -> tuple[Stage, Stage]:
+    """The vertex and fragment stages of the shader's pass `index` (0: the splats, 1: the
+    linear-space composite)."""
+    program = unity.programs_in_shaderlab(SHADER)[index]
     jobs = {j.stage: j for j in unity.jobs(program, out / "program") if "[vulkan]" in j.label}
     return compile_stage(jobs["vert"], out, 0), compile_stage(jobs["frag"], out, 1)
 
@@ -193,6 +212,7 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Scene:
     out = tmp_path_factory.mktemp("unity_draw")
     host = draw_host.build(out)
     vertex, fragment = compile_program(out)
+    composite_vertex, composite_fragment = compile_program(out, 1)
     world = seeded_world(out / "data")
     payloads = world.payloads(EngineFrame.UNITY, out / "payloads")
     cam = camera()
@@ -210,7 +230,8 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Scene:
     extent, tile_count, drawn = map(int, (out / "scene" / "counts.txt").read_text().split())
     faded = world.faded()
     return Scene(
-        out, host, vertex, fragment, uc, cam, extent, tile_count, drawn,
+        out, host, vertex, fragment, composite_vertex, composite_fragment, uc, cam, extent,
+        tile_count, drawn,
         eight_bit(reference(faded, cam)), faded, seams(world, faded, cam),
     )  # fmt: skip
 
@@ -222,13 +243,23 @@ def draw(
     linear: bool = False,
     hdr: bool = False,
     into_texture: bool = False,
+    composite: str | None = None,
+    background: float = 0.0,
+    detect_backbuffer: bool = True,
     order: np.ndarray | None = None,
     projection: np.ndarray | None = None,
     state: list[str] | None = None,
     depth_clear: float = 0.0,
 ) -> np.ndarray:
     """One frame of the splat pass as PooledSplatRenderer records it; [H, W, 3] uint8 as the
-    player sees it (rows top first)."""
+    player sees it (rows top first), over a camera colour cleared to the display value
+    `background`.
+
+    composite: None, the splats drawn straight into the camera's target (a gamma project, or a
+    linear one with `linear`); "texture" or "backbuffer", a linear project's built-in command
+    buffer: the splats into a half-float target, then the composite pass over the camera's
+    target, a half-float render texture (HDR on) or the back buffer (an sRGB one, HDR off).
+    detect_backbuffer False: the back buffer's _TexelSize taken for a texture's (a control)."""
     uc, work = scene.unity, scene.out / name
     work.mkdir()
     data = scene.out / "scene"
@@ -236,20 +267,28 @@ def draw(
     if order is not None:
         order_file = work / "order.bin"
         order.astype("<u4").tofile(order_file)
-    p = uc.gpu_projection(into_texture) if projection is None else projection
+    # Into the composite's target, a render texture, Unity's projection is the flipped one.
+    flipped = into_texture or composite is not None
+    p = uc.gpu_projection(flipped) if projection is None else projection
     v = uc.world_to_camera
     width, height = uc.width, uc.height
     focal = (abs(uc.projection[0, 0]) * 0.5 * width, abs(uc.projection[1, 1]) * 0.5 * height)
+    # _TexelSize of the camera's target as Unity sets it: (1, 1, 1, 1) for the back buffer.
+    backbuffer = composite == "backbuffer" and detect_backbuffer
+    texel_size = (1.0, 1.0, 1.0, 1.0) if backbuffer else (1 / width, 1 / height, width, height)
     uniforms = {
         "_WsCameraPosition": f32(*uc.position, 0),
         "_WsCameraRight": f32(*uc.right, 0),
         "_WsCameraUp": f32(*uc.up, 0),
         "_WsCameraForward": f32(*uc.forward, 0),
         "_WsFocal": f32(*focal, width, height),
-        "_WsLinearColour": f32(1.0 if linear else 0.0),
+        "_WsLinearColour": f32(1.0 if linear and composite is None else 0.0),
         "_WsMinAlpha": f32(renderer_min_alpha()),
+        "_WsOffscreen": f32(0.0 if composite is None else 1.0),
+        "_WsCameraTarget_TexelSize": f32(*texel_size),
         # Unity's built-ins: the GPU projection, and for a procedural draw with an identity
         # matrix (the built-in path's DrawProceduralIndirect) the camera's view.
+        "_ProjectionParams": f32(-1.0 if flipped else 1.0, NEAR, FAR, 1.0 / FAR),
         "glstate_matrix_projection": scene.vertex.matrix(p),
         "unity_MatrixV": scene.vertex.matrix(v),
         "unity_MatrixInvV": scene.vertex.matrix(np.linalg.inv(v)),
@@ -263,24 +302,51 @@ def draw(
     plan.buffer("order", scene.extent * 4, order_file)
     # A gamma-space project draws into an 8-bit UNORM target and blends display values; a
     # linear one into an sRGB target, blending in linear light and encoding on store, or with
-    # HDR on into a half-float target in linear light.
-    plan.target(width, height, "rgba16f" if hdr else "rgba8_srgb" if linear else "rgba8")
+    # HDR on into a half-float target in linear light. The composite's camera target is the
+    # back buffer (sRGB) or, with HDR on, a half-float render texture.
+    half_float = hdr or composite == "texture"
+    fmt = "rgba16f" if half_float else "rgba8_srgb" if linear or composite else "rgba8"
+    clear = display_to_linear(background) if fmt != "rgba8" else background
+    plan.target(width, height, fmt, (clear, clear, clear, 1.0))
     plan.depth(depth_clear)
     buffers = {"_WsSplats": "pool", "_WsTiles": "tiles", "_WsOrder": "order"}
+    if composite is not None:
+        plan.image("splats", "rgba16f")  # GetTemporaryRT's ARGBHalf, cleared to 0
     plan.draw(
         scene.vertex, scene.fragment, (6, scene.drawn), uniforms, buffers,
         state if state is not None else shaderlab_state(),
+        into=None if composite is None else "splats",
     )  # fmt: skip
+    if composite is not None:
+        plan.draw(
+            scene.composite_vertex, scene.composite_fragment, (3, 1), uniforms,
+            {"_WsSplatTarget": "splats"}, shaderlab_state(index=1),
+        )  # fmt: skip
     plan.dump_target(work / "target.bin")
     draw_host.run(scene.host, plan.write(work / "plan.txt"))
-    if hdr:
+    if half_float:
         linear_rgba = np.fromfile(work / "target.bin", dtype="<f2").reshape(height, width, 4)
         rgba = eight_bit(linear_to_display(linear_rgba.astype(np.float32)))
     else:
         rgba = np.fromfile(work / "target.bin", dtype=np.uint8).reshape(height, width, 4)
     # A flipped projection leaves the first row at the bottom of the texture, as Unity's render
-    # textures hold it on a Direct3D-like API.
-    return rgba[::-1, :, :3] if into_texture else rgba[:, :, :3]
+    # textures hold it on a Direct3D-like API; the back buffer holds it at the top.
+    in_texture = into_texture or composite == "texture"
+    return rgba[::-1, :, :3] if in_texture else rgba[:, :, :3]
+
+
+def display_to_linear(c: float) -> float:
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def trained_look(scene: Scene, background: float) -> np.ndarray:
+    """The server's renderer (display values blended, as 3DGS) over a background of this
+    display value."""
+    cam = scene.world_camera
+    rendered = render_cpu_view(
+        scene.faded, cam.world_to_camera, cam.K, cam.width, cam.height, (background,) * 3
+    )
+    return eight_bit(np.clip(rendered.rgb, 0.0, 1.0))
 
 
 def sorted_order(scene: Scene) -> np.ndarray:
@@ -301,12 +367,13 @@ def test_the_unity_splat_pass_draws_the_servers_picture_in_a_gamma_project(scene
     assert ssim(drawn, scene.reference) >= MIN_SSIM
 
 
-def test_in_a_linear_project_the_unity_splat_pass_blends_in_linear_light(scene):
-    """The linear path as the package states it: colours decoded to linear and blended in
-    linear light, into an sRGB target (or a half-float one with HDR on). It equals the reference
-    blended in linear light; against the trained look (display values blended, as 3DGS and the
-    reference do) it differs wherever translucent splats overlap or thin out over the
-    background, by the measured amount."""
+def test_without_the_composite_a_linear_project_blends_in_linear_light_and_misses_the_look(scene):
+    """The linear path where there is no composite (URP, HDRP, a multisampled camera): colours
+    decoded to linear and blended in linear light, into an sRGB target (or a half-float one
+    with HDR on). It equals the reference blended in linear light; against the trained look
+    (display values blended, as 3DGS and the reference do) it differs wherever translucent
+    splats overlap or thin out over the background, and fails the measure the composite
+    passes."""
     model = eight_bit(linear_to_display(reference(linear_light(scene.faded), scene.world_camera)))
     for name, drawn in (
         ("sRGB target", draw(scene, "linear", linear=True)),
@@ -320,7 +387,58 @@ def test_in_a_linear_project_the_unity_splat_pass_blends_in_linear_light(scene):
         )
         assert quality >= MIN_PSNR
         assert ssim(drawn, model) >= MIN_SSIM
-        assert trained >= LINEAR_VS_TRAINED_MIN_PSNR
+        assert LINEAR_VS_TRAINED_MIN_PSNR <= trained < MIN_PSNR - 3.0
+
+
+def test_in_a_linear_project_the_built_in_composite_gives_the_trained_look(scene):
+    """The built-in pipeline's linear path as PooledSplatRenderer records it: the splats in
+    display values into a half-float target, the composite pass over the camera's target (a
+    half-float render texture with HDR on, the sRGB back buffer with HDR off). Over black it is
+    the trained look; over grey, where partly covered pixels mix the background in linear
+    light, it still comes closer to it than blending in linear light does."""
+    for kind in ("texture", "backbuffer"):
+        drawn = draw(scene, f"composite_{kind}", composite=kind)
+        quality = psnr(drawn, scene.reference)
+        print(
+            f"Unity linear, composite into the {kind}: PSNR {quality:.2f} dB "
+            f"(SSIM {ssim(drawn, scene.reference):.4f}) against the trained look"
+        )
+        assert quality >= MIN_PSNR
+        assert ssim(drawn, scene.reference) >= MIN_SSIM
+    grey = trained_look(scene, GREY)
+    over_grey = {
+        "composite": draw(scene, "composite_grey", composite="texture", background=GREY),
+        "linear light": draw(scene, "linear_grey", linear=True, hdr=True, background=GREY),
+    }
+    measured = {k: psnr(v, grey) for k, v in over_grey.items()}
+    print(
+        f"Unity linear over grey {GREY}: "
+        + ", ".join(f"{k} {v:.2f} dB" for k, v in measured.items())
+        + " against the trained look"
+    )
+    assert measured["composite"] >= measured["linear light"] + 2.0
+
+
+def test_the_composite_target_lines_up_with_a_back_buffer_only_when_flipped_back(scene):
+    """With HDR off the camera draws into the back buffer, whose depth buffer is the right way
+    up while Unity's projection into the composite's target is flipped: the splat pass flips
+    back where the camera target's _TexelSize says back buffer. Taken for a texture, the
+    picture comes out upside down."""
+    unflipped = draw(scene, "backbuffer_unflipped", composite="backbuffer", detect_backbuffer=False)
+    quality = psnr(unflipped, scene.reference)
+    print(f"Unity composite into the back buffer, not flipped back: {quality:.2f} dB")
+    assert quality < MIN_PSNR - 3.0
+    assert psnr(unflipped[::-1], scene.reference) >= MIN_PSNR
+
+
+def test_behind_a_wall_the_composite_hides_the_splats_behind_it(scene):
+    wall, expected = wall_scene(scene)
+    drawn = draw(
+        scene, "composite_occluded", composite="texture", depth_clear=scene.unity.depth_at(wall)
+    )
+    quality = psnr(drawn, expected)
+    print(f"Unity composite behind a wall at {wall:.2f} m: PSNR {quality:.2f} dB")
+    assert quality >= MIN_PSNR
 
 
 def test_drawn_into_a_render_texture_with_unitys_flipped_projection_the_picture_is_the_same(
@@ -385,7 +503,8 @@ def test_wrong_matrices_order_or_blending_fail_the_measure(scene, tmp_path):
     pictures = [
         ("server reference", scene.reference),
         ("Unity gamma", draw(scene, "preview_gamma")),
-        ("Unity linear", draw(scene, "preview_linear", linear=True)),
+        ("Unity linear, composite", draw(scene, "preview_composite", composite="backbuffer")),
+        ("Unity linear, no composite", draw(scene, "preview_linear", linear=True)),
         (
             "linear-light model",
             eight_bit(linear_to_display(reference(linear_light(scene.faded), scene.world_camera))),
@@ -398,16 +517,21 @@ def test_wrong_matrices_order_or_blending_fail_the_measure(scene, tmp_path):
         assert value < MIN_PSNR - 3.0, f"{name}: {value:.2f} dB"
 
 
-def test_an_opaque_surface_in_the_depth_buffer_hides_the_splats_behind_it(scene):
-    # A wall across the view at the middle of the drawn depths, in the camera's depth buffer.
+def wall_scene(scene: Scene) -> tuple[float, np.ndarray]:
+    """A wall across the view at the middle of the drawn depths (to go into the camera's depth
+    buffer), and the reference of the splats in front of it."""
     arrays = scene.faded
     cam = scene.world_camera
     depths = (cam.world_to_camera[:3, :3] @ arrays["means"].T.astype(np.float64)).T[:, 2]
     depths += cam.world_to_camera[2, 3]
     wall = float(np.median(depths))
-    drawn = draw(scene, "occluded", depth_clear=scene.unity.depth_at(wall))
     nearer = {k: v[depths < wall] for k, v in arrays.items()}
-    expected = eight_bit(reference(nearer, cam))
+    return wall, eight_bit(reference(nearer, cam))
+
+
+def test_an_opaque_surface_in_the_depth_buffer_hides_the_splats_behind_it(scene):
+    wall, expected = wall_scene(scene)
+    drawn = draw(scene, "occluded", depth_clear=scene.unity.depth_at(wall))
     quality = psnr(drawn, expected)
     print(f"Unity behind a wall at {wall:.2f} m: PSNR {quality:.2f} dB")
     assert quality >= MIN_PSNR

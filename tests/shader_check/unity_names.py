@@ -62,6 +62,9 @@ def properties(path: Path) -> set[str]:
 def unset_globals(program: Program, reflection_dump: str, literals: set[str]) -> list[str]:
     """Globals the entry point reads that neither Unity, the material nor the package's C# sets."""
     known = stand_in_names() | properties(program.path) | literals
+    # Unity fills {name}_TexelSize for a texture it sets by name (the manual's "Texture size"
+    # in SL-PropertiesInPrograms): set when the texture is.
+    known |= {f"{name}_TexelSize" for name in literals}
     return sorted(name for name in used_globals(reflection_dump) if name not in known)
 
 

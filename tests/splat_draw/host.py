@@ -75,6 +75,11 @@ class Plan:
         colour = " ".join(repr(float(c)) for c in clear)
         self.lines.append(f"target {width} {height} {fmt} {colour}")
 
+    def image(self, name: str, fmt: str, clear=(0.0, 0.0, 0.0, 0.0)) -> None:
+        """Another colour image of the target's size, to draw into and read as a texture."""
+        colour = " ".join(repr(float(c)) for c in clear)
+        self.lines.append(f"image {name} {fmt} {colour}")
+
     def depth(self, clear: float) -> None:
         self.lines.append(f"depth {float(clear)!r}")
 
@@ -86,6 +91,7 @@ class Plan:
             ("storage", stage.storage),
             ("texel", stage.storage_texel),
             ("sampled", stage.uniform_texel),
+            ("texture", stage.textures),
         ):
             for name, binding in resources.items():
                 self.lines.append(f"{kind} {stage.descriptor_set} {binding} {buffers[name]}")
@@ -109,7 +115,10 @@ class Plan:
         uniforms: dict[str, bytes],
         buffers: dict[str, str],
         state: list[str],
+        into: str | None = None,
     ) -> None:
+        """`buffers` names a buffer, or a colour image for a texture, for each resource; the
+        draw goes into the colour image `into` (the target when None)."""
         how = f"indirect {count}" if isinstance(count, str) else f"{count[0]} {count[1]}"
         self.lines.append(
             f"draw {vertex.spirv} {vertex.entry} {fragment.spirv} {fragment.entry} {how}"
@@ -117,6 +126,8 @@ class Plan:
         self._bind(vertex, uniforms, buffers)
         self._bind(fragment, uniforms, buffers)
         self.lines.extend(state)
+        if into is not None:
+            self.lines.append(f"into {into}")
         self.lines.append("end")
 
     def dump(self, name: str, path: Path) -> None:
@@ -124,6 +135,9 @@ class Plan:
 
     def dump_target(self, path: Path) -> None:
         self.lines.append(f"dumptarget {path}")
+
+    def dump_image(self, name: str, path: Path) -> None:
+        self.lines.append(f"dumpimage {name} {path}")
 
     def dump_depth(self, path: Path) -> None:
         self.lines.append(f"dumpdepth {path}")

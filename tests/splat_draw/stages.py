@@ -21,6 +21,7 @@ from shader_check.compile import Job, command
 # OpenGL type enums in glslang's reflection (hexadecimal) of the texel buffers.
 GL_UNSIGNED_INT_IMAGE_BUFFER = "9067"  # RWBuffer<uint>: a storage texel buffer
 GL_UNSIGNED_INT_SAMPLER_BUFFER = "8dd8"  # Buffer<uint>: a uniform texel buffer
+GL_SAMPLER_2D = "8b5e"  # Texture2D (float4): a sampled image
 
 _ENTRY = re.compile(
     r"^(?P<name>[^:]+): offset (?P<offset>-?\d+), type (?P<type>[0-9a-f]+), size (?P<size>\d+), "
@@ -39,6 +40,7 @@ class Stage:
     storage: dict[str, int] = field(default_factory=dict)  # StructuredBuffer -> binding
     storage_texel: dict[str, int] = field(default_factory=dict)
     uniform_texel: dict[str, int] = field(default_factory=dict)
+    textures: dict[str, int] = field(default_factory=dict)  # Texture2D -> binding
     matrices_row_major: bool = True  # the SPIR-V decoration of $Global's matrices
 
     def uniform_block(self, values: dict[str, bytes]) -> bytes:
@@ -85,6 +87,8 @@ def compile_stage(job: Job, out: Path, descriptor_set: int) -> Stage:
                 stage.storage_texel[name] = binding
             elif m["type"] == GL_UNSIGNED_INT_SAMPLER_BUFFER:
                 stage.uniform_texel[name] = binding
+            elif m["type"] == GL_SAMPLER_2D:
+                stage.textures[name] = binding
             elif "." not in name and binding < 0:
                 loose.append((name, int(m["index"]), int(m["offset"])))
         elif section == "Uniform block reflection:":

@@ -14,6 +14,8 @@
  *   buffer NAME BYTES [FILE]              a buffer, zero-filled or read from FILE
  *   target WIDTH HEIGHT FORMAT R G B A    the colour target (rgba8, rgba8_srgb, rgba16f, rgba32f),
  *                                         cleared to R G B A (floats, linear for rgba8_srgb)
+ *   image NAME FORMAT R G B A             another colour image of the target's size (after the
+ *                                         target line), cleared likewise; "target" names the target
  *   depth CLEAR                           a D32_SFLOAT depth target cleared to CLEAR
  *   dispatch FILE.spv ENTRY GX [GY GZ]    a compute dispatch; the lines up to "end" describe it
  *   draw VS.spv VSENTRY FS.spv FSENTRY VERTICES INSTANCES
@@ -25,6 +27,9 @@
  *     storage SET BINDING NAME            a storage buffer
  *     texel SET BINDING NAME              a storage texel buffer of R32_UINT (RWBuffer<uint>)
  *     sampled SET BINDING NAME            a uniform texel buffer of R32_UINT (Buffer<uint>)
+ *     texture SET BINDING IMAGE           a colour image as a sampled image (Texture2D, read with
+ *                                         Load): drawn earlier in the plan, read here
+ *     into IMAGE                          the colour image drawn into (default: target)
  *     blend CSRC CDST ASRC ADST | blend off
  *                                         factors: zero one src_alpha one_minus_src_alpha
  *                                         dst_alpha one_minus_dst_alpha (operation: add)
@@ -36,6 +41,7 @@
  *   end
  *   dump NAME FILE                        a buffer, after everything has run
  *   dumptarget FILE                       the colour target's texels, rows top first
+ *   dumpimage IMAGE FILE                  a colour image's texels, rows top first
  *   dumpdepth FILE                        the depth target's floats, rows top first
  * Commands run in order, each behind a full memory barrier. Exit status 0 on success, 1 on a bad
  * plan or a Vulkan error, 3 when no Vulkan device is available.
@@ -51,6 +57,7 @@
 #define MAX_BINDINGS 16
 #define MAX_SETS 4
 #define MAX_DUMPS 32
+#define MAX_IMAGES 8
 
 typedef struct {
     char name[64];
@@ -67,6 +74,7 @@ typedef struct {
     uint32_t binding;
     VkDescriptorType type;
     int buffer;
+    int image; /* for a sampled image */
 } Binding;
 
 typedef struct {
@@ -85,6 +93,9 @@ typedef struct {
     VkCompareOp depth_op;
     int depth_write;
     int viewport_up;
+    int into; /* the colour image drawn into */
+    VkRenderPass pass;
+    VkFramebuffer framebuffer;
     VkPipeline pipeline;
     VkPipelineLayout layout;
     VkDescriptorSetLayout set_layouts[MAX_SETS];
@@ -98,6 +109,8 @@ typedef struct {
     VkImageView view;
     VkFormat format;
     uint32_t texel_bytes;
+    char name[64];
+    VkClearColorValue clear;
 } Image;
 
 static VkDevice device;
@@ -106,6 +119,9 @@ static Buffer buffers[MAX_BUFFERS];
 static int buffer_count;
 static Command commands[MAX_COMMANDS];
 static int command_count;
+/* Colour images: images[0] is the target. */
+static Image images[MAX_IMAGES];
+static int image_count;
 
 static void fail(const char *what, VkResult result) {
     fprintf(stderr, "draw_host: %s (VkResult %d)\n", what, (int)result);
@@ -304,13 +320,20 @@ static void build_descriptors(Command *c) {
     allocate.pSetLayouts = c->set_layouts;
     CHECK(vkAllocateDescriptorSets(device, &allocate, c->sets), "vkAllocateDescriptorSets");
     for (int i = 0; i < c->binding_count; i++) {
-        Buffer *b = &buffers[c->bindings[i].buffer];
-        VkDescriptorBufferInfo info = {b->buffer, 0, VK_WHOLE_SIZE};
         VkWriteDescriptorSet write = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
         write.dstSet = c->sets[c->bindings[i].set];
         write.dstBinding = c->bindings[i].binding;
         write.descriptorCount = 1;
         write.descriptorType = c->bindings[i].type;
+        if (c->bindings[i].type == VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE) {
+            /* Colour images stay in the general layout: drawn into and read alike. */
+            VkDescriptorImageInfo image_info = {VK_NULL_HANDLE, images[c->bindings[i].image].view, VK_IMAGE_LAYOUT_GENERAL};
+            write.pImageInfo = &image_info;
+            vkUpdateDescriptorSets(device, 1, &write, 0, NULL);
+            continue;
+        }
+        Buffer *b = &buffers[c->bindings[i].buffer];
+        VkDescriptorBufferInfo info = {b->buffer, 0, VK_WHOLE_SIZE};
         VkBufferView view;
         if (c->bindings[i].type == VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER ||
             c->bindings[i].type == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER) {
@@ -451,6 +474,24 @@ static void image_barrier(VkCommandBuffer commands_buffer, VkImage image, VkImag
                          NULL, 0, NULL, 1, &barrier);
 }
 
+static int find_image(const char *name) {
+    for (int i = 0; i < image_count; i++) {
+        if (strcmp(images[i].name, name) == 0) return i;
+    }
+    fprintf(stderr, "draw_host: no image named %s\n", name);
+    exit(1);
+}
+
+/* A colour image's format from its plan name: 0, or 1 for an unknown name. */
+static int colour_format(const char *name, VkFormat *format, uint32_t *texel_bytes) {
+    if (strcmp(name, "rgba8") == 0) *format = VK_FORMAT_R8G8B8A8_UNORM, *texel_bytes = 4;
+    else if (strcmp(name, "rgba8_srgb") == 0) *format = VK_FORMAT_R8G8B8A8_SRGB, *texel_bytes = 4;
+    else if (strcmp(name, "rgba16f") == 0) *format = VK_FORMAT_R16G16B16A16_SFLOAT, *texel_bytes = 8;
+    else if (strcmp(name, "rgba32f") == 0) *format = VK_FORMAT_R32G32B32A32_SFLOAT, *texel_bytes = 16;
+    else return 1;
+    return 0;
+}
+
 static void add_binding(Command *c, const char *word, const char *line) {
     if (c->binding_count == MAX_BINDINGS) bad_plan("too many bindings", line);
     Binding *binding = &c->bindings[c->binding_count++];
@@ -469,6 +510,9 @@ static void add_binding(Command *c, const char *word, const char *line) {
             bytes[i] = (uint8_t)(hi * 16 + lo);
         }
         binding->type = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+    } else if (strcmp(word, "texture") == 0) {
+        binding->image = find_image(value);
+        binding->type = VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE;
     } else {
         binding->buffer = find_buffer(value);
         if (strcmp(word, "storage") == 0) binding->type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
@@ -542,8 +586,9 @@ int main(int argc, char **argv) {
     char target_dump[512] = "", depth_dump[512] = "";
     uint32_t width = 0, height = 0;
     VkFormat target_format = VK_FORMAT_UNDEFINED;
-    uint32_t texel_bytes = 0;
-    VkClearColorValue clear_colour = {{0, 0, 0, 0}};
+    char image_dumps[MAX_IMAGES][512];
+    int image_dump_of[MAX_IMAGES];
+    int image_dump_count = 0;
     int has_depth = 0;
     float depth_clear = 0;
     Command *current = NULL;
@@ -566,12 +611,26 @@ int main(int argc, char **argv) {
             if (sscanf(line, "%*s %u %u %511s %f %f %f %f", &width, &height, a, &rgba[0], &rgba[1], &rgba[2], &rgba[3]) != 7) {
                 bad_plan("bad target line", line);
             }
-            if (strcmp(a, "rgba8") == 0) target_format = VK_FORMAT_R8G8B8A8_UNORM, texel_bytes = 4;
-            else if (strcmp(a, "rgba8_srgb") == 0) target_format = VK_FORMAT_R8G8B8A8_SRGB, texel_bytes = 4;
-            else if (strcmp(a, "rgba16f") == 0) target_format = VK_FORMAT_R16G16B16A16_SFLOAT, texel_bytes = 8;
-            else if (strcmp(a, "rgba32f") == 0) target_format = VK_FORMAT_R32G32B32A32_SFLOAT, texel_bytes = 16;
-            else bad_plan("unknown target format", line);
-            memcpy(clear_colour.float32, rgba, sizeof rgba);
+            if (image_count != 0) bad_plan("one target line, before any image line", line);
+            Image *target = &images[image_count++];
+            snprintf(target->name, sizeof target->name, "target");
+            if (colour_format(a, &target->format, &target->texel_bytes)) bad_plan("unknown target format", line);
+            memcpy(target->clear.float32, rgba, sizeof rgba);
+            target_format = target->format;
+        } else if (strcmp(word, "image") == 0) {
+            float rgba[4];
+            if (image_count == 0) bad_plan("an image line before the target line", line);
+            if (image_count == MAX_IMAGES) bad_plan("too many images", line);
+            if (sscanf(line, "%*s %63s %511s %f %f %f %f", b, a, &rgba[0], &rgba[1], &rgba[2], &rgba[3]) != 6) {
+                bad_plan("bad image line", line);
+            }
+            Image *image = &images[image_count++];
+            snprintf(image->name, sizeof image->name, "%s", b);
+            if (colour_format(a, &image->format, &image->texel_bytes)) bad_plan("unknown image format", line);
+            memcpy(image->clear.float32, rgba, sizeof rgba);
+        } else if (strcmp(word, "into") == 0) {
+            if (!current || !current->is_draw || sscanf(line, "%*s %511s", a) != 1) bad_plan("bad into line", line);
+            current->into = find_image(a);
         } else if (strcmp(word, "depth") == 0) {
             if (sscanf(line, "%*s %f", &depth_clear) != 1) bad_plan("bad depth line", line);
             has_depth = 1;
@@ -601,7 +660,7 @@ int main(int argc, char **argv) {
                 }
             }
         } else if (strcmp(word, "uniform") == 0 || strcmp(word, "storage") == 0 || strcmp(word, "texel") == 0 ||
-                   strcmp(word, "sampled") == 0) {
+                   strcmp(word, "sampled") == 0 || strcmp(word, "texture") == 0) {
             if (!current) bad_plan("binding outside a command", line);
             add_binding(current, word, line);
         } else if (strcmp(word, "blend") == 0) {
@@ -645,6 +704,11 @@ int main(int argc, char **argv) {
             dump_count++;
         } else if (strcmp(word, "dumptarget") == 0) {
             if (sscanf(line, "%*s %511s", target_dump) != 1) bad_plan("bad dumptarget line", line);
+        } else if (strcmp(word, "dumpimage") == 0) {
+            if (image_dump_count == MAX_IMAGES || sscanf(line, "%*s %511s %511s", a, image_dumps[image_dump_count]) != 2) {
+                bad_plan("bad dumpimage line", line);
+            }
+            image_dump_of[image_dump_count++] = find_image(a);
         } else if (strcmp(word, "dumpdepth") == 0) {
             if (sscanf(line, "%*s %511s", depth_dump) != 1) bad_plan("bad dumpdepth line", line);
         } else {
@@ -659,34 +723,43 @@ int main(int argc, char **argv) {
     if ((draws || target_dump[0]) && target_format == VK_FORMAT_UNDEFINED) bad_plan("draws need a target line", "\n");
     if (depth_dump[0] && !has_depth) bad_plan("dumpdepth needs a depth line", "\n");
 
-    Image colour = {0}, depth = {0};
-    VkRenderPass pass = VK_NULL_HANDLE;
-    VkFramebuffer framebuffer = VK_NULL_HANDLE;
-    if (target_format != VK_FORMAT_UNDEFINED) {
+    Image depth = {0};
+    for (int i = 0; i < image_count; i++) {
+        Image *image = &images[i];
         VkFormatProperties format_properties;
-        vkGetPhysicalDeviceFormatProperties(physical, target_format, &format_properties);
-        VkFormatFeatureFlags needed = VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT | VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BLEND_BIT;
-        if ((format_properties.optimalTilingFeatures & needed) != needed) fail("the target format cannot be blended into", VK_ERROR_FORMAT_NOT_SUPPORTED);
-        make_image(&colour, target_format, texel_bytes, width, height, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT, VK_IMAGE_ASPECT_COLOR_BIT);
-        if (has_depth) {
-            make_image(&depth, VK_FORMAT_D32_SFLOAT, 4, width, height, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
-                       VK_IMAGE_ASPECT_DEPTH_BIT);
+        vkGetPhysicalDeviceFormatProperties(physical, image->format, &format_properties);
+        VkFormatFeatureFlags needed = VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT | VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BLEND_BIT |
+                                      VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
+        if ((format_properties.optimalTilingFeatures & needed) != needed) fail("an image format cannot be blended into", VK_ERROR_FORMAT_NOT_SUPPORTED);
+        make_image(image, image->format, image->texel_bytes, width, height,
+                   VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT, VK_IMAGE_ASPECT_COLOR_BIT);
+    }
+    if (has_depth && image_count > 0) {
+        make_image(&depth, VK_FORMAT_D32_SFLOAT, 4, width, height, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
+                   VK_IMAGE_ASPECT_DEPTH_BIT);
+    }
+    for (int i = 0; i < command_count; i++) {
+        Command *c = &commands[i];
+        if (!c->is_draw) {
+            build_compute(c);
+            continue;
         }
-        /* One pass shape for every draw: load what is there, keep what is drawn. */
+        /* A pass for the draw's colour image (and the depth target): load what is there, keep
+         * what is drawn. Colour images stay in the general layout, so a later draw can read one. */
         VkAttachmentDescription attachments[2] = {{0}, {0}};
-        attachments[0].format = target_format;
+        attachments[0].format = images[c->into].format;
         attachments[0].samples = VK_SAMPLE_COUNT_1_BIT;
         attachments[0].loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
         attachments[0].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
         attachments[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
         attachments[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-        attachments[0].initialLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
-        attachments[0].finalLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+        attachments[0].initialLayout = VK_IMAGE_LAYOUT_GENERAL;
+        attachments[0].finalLayout = VK_IMAGE_LAYOUT_GENERAL;
         attachments[1] = attachments[0];
         attachments[1].format = VK_FORMAT_D32_SFLOAT;
         attachments[1].initialLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
         attachments[1].finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
-        VkAttachmentReference colour_ref = {0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+        VkAttachmentReference colour_ref = {0, VK_IMAGE_LAYOUT_GENERAL};
         VkAttachmentReference depth_ref = {1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
         VkSubpassDescription subpass = {0};
         subpass.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
@@ -698,20 +771,17 @@ int main(int argc, char **argv) {
         pass_info.pAttachments = attachments;
         pass_info.subpassCount = 1;
         pass_info.pSubpasses = &subpass;
-        CHECK(vkCreateRenderPass(device, &pass_info, NULL, &pass), "vkCreateRenderPass");
-        VkImageView views[2] = {colour.view, depth.view};
+        CHECK(vkCreateRenderPass(device, &pass_info, NULL, &c->pass), "vkCreateRenderPass");
+        VkImageView views[2] = {images[c->into].view, depth.view};
         VkFramebufferCreateInfo framebuffer_info = {VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
-        framebuffer_info.renderPass = pass;
+        framebuffer_info.renderPass = c->pass;
         framebuffer_info.attachmentCount = has_depth ? 2 : 1;
         framebuffer_info.pAttachments = views;
         framebuffer_info.width = width;
         framebuffer_info.height = height;
         framebuffer_info.layers = 1;
-        CHECK(vkCreateFramebuffer(device, &framebuffer_info, NULL, &framebuffer), "vkCreateFramebuffer");
-    }
-    for (int i = 0; i < command_count; i++) {
-        if (commands[i].is_draw) build_draw(&commands[i], pass, width, height);
-        else build_compute(&commands[i]);
+        CHECK(vkCreateFramebuffer(device, &framebuffer_info, NULL, &c->framebuffer), "vkCreateFramebuffer");
+        build_draw(c, c->pass, width, height);
     }
 
     VkCommandPoolCreateInfo pool_info = {VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
@@ -729,11 +799,12 @@ int main(int argc, char **argv) {
 
     VkImageSubresourceRange colour_range = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
     VkImageSubresourceRange depth_range = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 1, 0, 1};
-    if (target_format != VK_FORMAT_UNDEFINED) {
-        image_barrier(cmd, colour.image, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL);
-        vkCmdClearColorImage(cmd, colour.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &clear_colour, 1, &colour_range);
-        image_barrier(cmd, colour.image, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                      VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL);
+    for (int i = 0; i < image_count; i++) {
+        image_barrier(cmd, images[i].image, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL);
+        vkCmdClearColorImage(cmd, images[i].image, VK_IMAGE_LAYOUT_GENERAL, &images[i].clear, 1, &colour_range);
+        image_barrier(cmd, images[i].image, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_GENERAL, VK_IMAGE_LAYOUT_GENERAL);
+    }
+    if (image_count > 0) {
         if (has_depth) {
             VkClearDepthStencilValue clear_depth = {depth_clear, 0};
             image_barrier(cmd, depth.image, VK_IMAGE_ASPECT_DEPTH_BIT, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL);
@@ -747,8 +818,8 @@ int main(int argc, char **argv) {
         VkPipelineBindPoint point = c->is_draw ? VK_PIPELINE_BIND_POINT_GRAPHICS : VK_PIPELINE_BIND_POINT_COMPUTE;
         if (c->is_draw) {
             VkRenderPassBeginInfo pass_begin = {VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-            pass_begin.renderPass = pass;
-            pass_begin.framebuffer = framebuffer;
+            pass_begin.renderPass = c->pass;
+            pass_begin.framebuffer = c->framebuffer;
             pass_begin.renderArea.extent.width = width;
             pass_begin.renderArea.extent.height = height;
             vkCmdBeginRenderPass(cmd, &pass_begin, VK_SUBPASS_CONTENTS_INLINE);
@@ -769,18 +840,27 @@ int main(int argc, char **argv) {
                              0, 1, &barrier, 0, NULL, 0, NULL);
     }
 
-    int readback_colour = -1, readback_depth = -1;
+    int readback_depth = -1;
+    /* The target's dump first, then the dumpimage lines: one readback buffer each. */
     if (target_dump[0]) {
-        readback_colour = add_buffer("$target", (VkDeviceSize)width * height * colour.texel_bytes);
-        image_barrier(cmd, colour.image, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
-                      VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
+        if (image_dump_count == MAX_IMAGES) bad_plan("too many image dumps", "\n");
+        memmove(&image_dumps[1], &image_dumps[0], sizeof image_dumps[0] * (size_t)image_dump_count);
+        memmove(&image_dump_of[1], &image_dump_of[0], sizeof image_dump_of[0] * (size_t)image_dump_count);
+        snprintf(image_dumps[0], sizeof image_dumps[0], "%s", target_dump);
+        image_dump_of[0] = 0;
+        image_dump_count++;
+    }
+    int readback_colour[MAX_IMAGES];
+    for (int i = 0; i < image_dump_count; i++) {
+        Image *image = &images[image_dump_of[i]];
+        readback_colour[i] = add_buffer("$image", (VkDeviceSize)width * height * image->texel_bytes);
         VkBufferImageCopy copy = {0};
         copy.imageSubresource.aspectMask = VK_IMAGE_ASPECT_COLOR_BIT;
         copy.imageSubresource.layerCount = 1;
         copy.imageExtent.width = width;
         copy.imageExtent.height = height;
         copy.imageExtent.depth = 1;
-        vkCmdCopyImageToBuffer(cmd, colour.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buffers[readback_colour].buffer, 1, &copy);
+        vkCmdCopyImageToBuffer(cmd, image->image, VK_IMAGE_LAYOUT_GENERAL, buffers[readback_colour[i]].buffer, 1, &copy);
     }
     if (depth_dump[0]) {
         readback_depth = add_buffer("$depth", (VkDeviceSize)width * height * 4);
@@ -809,8 +889,8 @@ int main(int argc, char **argv) {
         Buffer *b = &buffers[find_buffer(dumps[i][0])];
         write_whole(dumps[i][1], b->mapped, (size_t)b->size);
     }
-    if (readback_colour >= 0) {
-        write_whole(target_dump, buffers[readback_colour].mapped, (size_t)width * height * colour.texel_bytes);
+    for (int i = 0; i < image_dump_count; i++) {
+        write_whole(image_dumps[i], buffers[readback_colour[i]].mapped, (size_t)width * height * images[image_dump_of[i]].texel_bytes);
     }
     if (readback_depth >= 0) write_whole(depth_dump, buffers[readback_depth].mapped, (size_t)width * height * 4);
     return 0;

@@ -25,10 +25,18 @@ namespace WorldStream.Rendering
     /// CameraEvent.BeforeForwardAlpha; a scriptable pipeline (URP, HDRP) runs the sort from
     /// RenderPipelineManager.beginCameraRendering and draws through Graphics.DrawProceduralIndirect
     /// for that camera, which URP and HDRP render in their transparent pass (the shader's pass
-    /// has no LightMode tag: SRPDefaultUnlit). Colours are 3DGS's sRGB values, converted to linear
-    /// in a linear-space project; blending then happens in linear space, where 3DGS blends in
-    /// sRGB, so overlapping translucent splats come out slightly different from the trained
-    /// look. HDRP's exposure is not applied. Orthographic and XR cameras are not drawn.
+    /// has no LightMode tag: SRPDefaultUnlit).
+    ///
+    /// Colour: 3DGS blends its sRGB (display) values. A gamma-space project blends them straight
+    /// into the camera's target. In a linear-space project the built-in pipeline blends them,
+    /// still in display values, into a temporary half-float target tested against the camera's
+    /// depth, and a full-screen pass composites it over the camera's colour (the premultiplied
+    /// display colour decoded to linear): the trained look wherever the splats cover a pixel
+    /// fully, or over black. A multisampled camera (whose depth the temporary target cannot
+    /// share), and URP and HDRP, which would need a renderer feature or custom pass for the
+    /// composite, draw as before: colours decoded to linear and blended in linear light, so
+    /// overlapping translucent splats come out somewhat different from the trained look.
+    /// HDRP's exposure is not applied. Orthographic and XR cameras are not drawn.
     /// </summary>
     [DisallowMultipleComponent]
     public sealed class PooledSplatRenderer : MonoBehaviour, ISplatRenderer
@@ -47,6 +55,13 @@ namespace WorldStream.Rendering
         static readonly int FocalId = Shader.PropertyToID("_WsFocal");
         static readonly int LinearColourId = Shader.PropertyToID("_WsLinearColour");
         static readonly int MinAlphaId = Shader.PropertyToID("_WsMinAlpha");
+        static readonly int OffscreenId = Shader.PropertyToID("_WsOffscreen");
+        static readonly int SplatTargetId = Shader.PropertyToID("_WsSplatTarget");
+        static readonly int CameraTargetId = Shader.PropertyToID("_WsCameraTarget");
+
+        // The passes of WorldStreamSplats.shader.
+        const int SplatPass = 0;
+        const int CompositePass = 1;
 
         [Tooltip("Keys and sorts the pooled splats. Empty: Shaders/Resources/WorldStreamSplatSort.compute.")]
         [SerializeField] ComputeShader sortShader;
@@ -248,9 +263,30 @@ namespace WorldStream.Rendering
                 return;
             }
             state = StateOf(camera);
-            state.Commands.Clear();
-            Record(camera, state);
-            state.Commands.DrawProceduralIndirect(Matrix4x4.identity, material, 0, MeshTopology.Triangles, state.DrawArgs, 0, state.Properties);
+            var commands = state.Commands;
+            commands.Clear();
+            bool composite = QualitySettings.activeColorSpace == ColorSpace.Linear && !Multisampled(camera);
+            Record(camera, state, composite);
+            if (composite)
+            {
+                // The splats in display values into a half-float target cleared to nothing and
+                // tested against the camera's depth (the active depth buffer), then composited
+                // over the camera's colour; GetTemporaryRT makes the target the global texture
+                // the composite reads. The camera's target as a global texture tells the splat
+                // pass whether it is the back buffer (see WorldStreamSplats.shader).
+                commands.GetTemporaryRT(SplatTargetId, -1, -1, 0, FilterMode.Point, RenderTextureFormat.ARGBHalf);
+                commands.SetRenderTarget(SplatTargetId, BuiltinRenderTextureType.CurrentActive);
+                commands.ClearRenderTarget(false, true, Color.clear);
+                commands.SetGlobalTexture(CameraTargetId, BuiltinRenderTextureType.CameraTarget);
+                commands.DrawProceduralIndirect(Matrix4x4.identity, material, SplatPass, MeshTopology.Triangles, state.DrawArgs, 0, state.Properties);
+                commands.SetRenderTarget(BuiltinRenderTextureType.CameraTarget);
+                commands.DrawProcedural(Matrix4x4.identity, material, CompositePass, MeshTopology.Triangles, 3, 1);
+                commands.ReleaseTemporaryRT(SplatTargetId);
+            }
+            else
+            {
+                commands.DrawProceduralIndirect(Matrix4x4.identity, material, SplatPass, MeshTopology.Triangles, state.DrawArgs, 0, state.Properties);
+            }
             if (!state.Attached)
             {
                 camera.AddCommandBuffer(CameraEvent.BeforeForwardAlpha, state.Commands);
@@ -266,7 +302,7 @@ namespace WorldStream.Rendering
             if (!Draws(camera)) return;
             var state = StateOf(camera);
             state.Commands.Clear();
-            Record(camera, state);
+            Record(camera, state, false);
             context.ExecuteCommandBuffer(state.Commands);
             state.Commands.Clear();
             var bounds = new Bounds(camera.transform.position, Vector3.one * (2f * camera.farClipPlane));
@@ -274,7 +310,16 @@ namespace WorldStream.Rendering
                 ShadowCastingMode.Off, false, gameObject.layer);
         }
 
-        void Record(Camera camera, CameraSplats state)
+        // A multisampled camera target's depth cannot serve a single-sampled temporary target.
+        // Built-in pipeline: MSAA applies to forward rendering, from the quality settings or a
+        // target texture's own sample count (not read here: a camera with one is taken as
+        // multisampled).
+        static bool Multisampled(Camera camera) =>
+            camera.allowMSAA && camera.actualRenderingPath == RenderingPath.Forward
+            && (QualitySettings.antiAliasing > 1 || camera.targetTexture != null);
+
+        // composite: the splats are blended in display values into the composite's target.
+        void Record(Camera camera, CameraSplats state, bool composite)
         {
             if (state.Order == null || state.Order.count < pool.count)
             {
@@ -295,7 +340,9 @@ namespace WorldStream.Rendering
             int width = camera.pixelWidth, height = camera.pixelHeight;
             properties.SetVector(FocalId, new Vector4(
                 Math.Abs(projection.m00) * 0.5f * width, Math.Abs(projection.m11) * 0.5f * height, width, height));
-            properties.SetFloat(LinearColourId, QualitySettings.activeColorSpace == ColorSpace.Linear ? 1f : 0f);
+            bool linearLight = QualitySettings.activeColorSpace == ColorSpace.Linear && !composite;
+            properties.SetFloat(LinearColourId, linearLight ? 1f : 0f);
+            properties.SetFloat(OffscreenId, composite ? 1f : 0f);
             properties.SetFloat(MinAlphaId, minAlpha);
         }
 

@@ -55,4 +55,11 @@ float WsAxis(float3 p, float3 axis)
     return xyz;
 }
 
+// An sRGB display value to linear light (IEC 61966-2-1's curve, exactly: UnityCG's
+// GammaToLinearSpace is a polynomial fit of it).
+float WsDisplayToLinear(float c)
+{
+    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
 #endif  // WORLDSTREAM_SPLATS_INCLUDED

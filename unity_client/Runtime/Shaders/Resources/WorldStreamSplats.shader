@@ -1,10 +1,15 @@
 // The pooled splat renderer's draw (WorldStream.Rendering.PooledSplatRenderer): one instanced
 // quad per drawn splat, in the order WorldStreamSplatSort.compute wrote for this camera (back to
-// front across every tile), blended premultiplied "over" into the camera's colour, tested
-// against its depth and never written to it. The ellipse is the 3DGS one (EWA splatting with a
-// 0.3-pixel dilation), evaluated in pixels. The pass has no LightMode tag, so the built-in
-// pipeline draws it through a command buffer, URP and HDRP as SRPDefaultUnlit in their
-// transparent passes.
+// front across every tile), blended premultiplied "over", tested against the camera's depth and
+// never written to it. The ellipse is the 3DGS one (EWA splatting with a 0.3-pixel dilation),
+// evaluated in pixels. The first pass has no LightMode tag, so the built-in pipeline draws it
+// through a command buffer, URP and HDRP as SRPDefaultUnlit in their transparent passes.
+//
+// 3DGS blends display (sRGB) values. In a gamma-space project the splats are blended straight
+// into the camera's colour. In a linear-space project the built-in pipeline's command buffer
+// blends them, still in display values, into a half-float target cleared to nothing, and the
+// second pass composites that target over the camera's colour: where the splats cover a pixel
+// fully, or over black, the picture is the trained one exactly.
 Shader "WorldStream/Splats"
 {
     SubShader
@@ -33,8 +38,12 @@ Shader "WorldStream/Splats"
             float4 _WsCameraUp;
             float4 _WsCameraForward;
             float4 _WsFocal;                     // focal lengths in pixels (x, y), viewport size in pixels (z, w)
-            float _WsLinearColour;               // 1 in a linear colour space project: colours are sRGB values
+            float _WsLinearColour;               // 1: blended in linear light (a linear project without the composite)
             float _WsMinAlpha;
+            float _WsOffscreen;                  // 1: drawn into the composite's target, not the camera's
+            // The camera's target, set as a global texture by the command buffer: Unity gives a
+            // texture's _TexelSize (1, 1, 1, 1) when the target is the back buffer.
+            float4 _WsCameraTarget_TexelSize;
 
             struct WsVaryings
             {
@@ -58,11 +67,6 @@ Shader "WorldStream/Splats"
                     1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
                     2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
                     2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y));
-            }
-
-            float WsDisplayToLinear(float c)
-            {
-                return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
             }
 
             WsVaryings SplatVertex(uint vertexId : SV_VertexID, uint instanceId : SV_InstanceID)
@@ -106,6 +110,15 @@ Shader "WorldStream/Splats"
                 o.offset = corner;
                 float3 cornerView = float3(view.x + corner.x * depth / focal.x, view.y + corner.y * depth / focal.y, -view.z);
                 o.position = mul(UNITY_MATRIX_P, float4(cornerView, 1.0));
+                // Into the composite's target Unity flips the projection upside down, as into
+                // any render texture; a camera drawing into the back buffer has a depth buffer
+                // the right way up, though, and the composite reads the target by pixel
+                // position. Flipped back, the splats meet the depth buffer and the composite
+                // where they should.
+                if (_WsOffscreen > 0.5 && _ProjectionParams.x < 0.0 && _WsCameraTarget_TexelSize.z == 1.0)
+                {
+                    o.position.y = -o.position.y;
+                }
 
                 float3 colour = splat.colour.rgb;
                 if (_WsLinearColour > 0.5)
@@ -131,6 +144,47 @@ Shader "WorldStream/Splats"
                 }
                 // Premultiplied: blended One, OneMinusSrcAlpha, back to front.
                 return float4(i.colour.rgb * alpha, alpha);
+            }
+            ENDHLSL
+        }
+
+        // The composite of a linear-space project: the splats, blended in display values into
+        // _WsSplatTarget (premultiplied, over nothing), over the camera's linear colour. The
+        // premultiplied display colour is decoded to linear light as it stands: over black that
+        // is the display-blended picture exactly, and where the splats cover a pixel fully (or
+        // not at all) it is exact over anything. Where they cover it partly, the background
+        // mixes in linear light, not in display values as in 3DGS. A LightMode no pipeline
+        // renders keeps URP and HDRP from drawing this pass along with the first.
+        Pass
+        {
+            Tags { "LightMode" = "WorldStreamComposite" }
+            ZWrite Off
+            ZTest Always
+            Cull Off
+            Blend One OneMinusSrcAlpha
+
+            HLSLPROGRAM
+            #pragma vertex CompositeVertex
+            #pragma fragment CompositeFragment
+            #pragma target 4.5
+            #include "UnityCG.cginc"
+            #include "WorldStreamSplats.hlsl"
+
+            // GetTemporaryRT makes the target a global texture of this name.
+            Texture2D _WsSplatTarget;
+
+            // One triangle over the whole viewport (vertices 0, 1, 2 of a three-vertex draw).
+            float4 CompositeVertex(uint vertexId : SV_VertexID) : SV_POSITION
+            {
+                float2 corner = float2((vertexId << 1) & 2, vertexId & 2);
+                return float4(corner * 2.0 - 1.0, 0.5, 1.0);
+            }
+
+            float4 CompositeFragment(float4 position : SV_POSITION) : SV_Target
+            {
+                float4 splats = _WsSplatTarget.Load(int3(position.xy, 0));
+                float3 c = max(splats.rgb, 0.0);
+                return float4(WsDisplayToLinear(c.r), WsDisplayToLinear(c.g), WsDisplayToLinear(c.b), splats.a);
             }
             ENDHLSL
         }

@@ -9,8 +9,13 @@
 // RenderingCommandBuffer.bindings.cs and RenderingCommandBuffer.cs (CommandBuffer),
 // Runtime/Export/Graphics/GraphicsEnums.cs (CameraEvent), Runtime/Export/RenderPipeline/
 // RenderPipelineManager.cs, ScriptableRenderContext.cs, RenderPipelineAsset.cs and
-// Runtime/Export/Graphics/GraphicsSettings.bindings.cs. Only what the package uses, and a few
-// neighbours; every member throws: compile only.
+// Runtime/Export/Graphics/GraphicsSettings.bindings.cs; for the linear-space composite,
+// Runtime/Export/Graphics/GraphicsEnums.cs (FilterMode, RenderTextureFormat, RenderingPath,
+// BuiltinRenderTextureType, RenderTargetIdentifier), Runtime/Export/Graphics/Texture.bindings.cs
+// (Texture, RenderTexture.antiAliasing), Runtime/Export/Graphics/GraphicsManagers.bindings.cs
+// (QualitySettings.antiAliasing) and Camera.bindings.cs (allowMSAA, actualRenderingPath,
+// targetTexture). Only what the package uses, and a few neighbours; every member throws:
+// compile only.
 using System;
 using UnityEngine.Rendering;
 
@@ -109,8 +114,75 @@ namespace UnityEngine
         public static GraphicsDeviceType graphicsDeviceType => throw StandIn.Absent;
     }
 
+    public enum FilterMode
+    {
+        Point = 0,
+        Bilinear = 1,
+        Trilinear = 2,
+    }
+
+    public enum RenderTextureFormat
+    {
+        ARGB32 = 0,
+        Depth = 1,
+        ARGBHalf = 2,
+        Shadowmap = 3,
+        RGB565 = 4,
+        ARGB4444 = 5,
+        ARGB1555 = 6,
+        Default = 7,
+        ARGB2101010 = 8,
+        DefaultHDR = 9,
+        ARGB64 = 10,
+        ARGBFloat = 11,
+        RGFloat = 12,
+        RGHalf = 13,
+        RFloat = 14,
+        RHalf = 15,
+        R8 = 16,
+        ARGBInt = 17,
+        RGInt = 18,
+        RInt = 19,
+        BGRA32 = 20,
+        RGB111110Float = 22,
+        RG32 = 23,
+        RGBAUShort = 24,
+        RG16 = 25,
+        BGRA10101010_XR = 26,
+        BGR101010_XR = 27,
+        R16 = 28,
+    }
+
+    public enum RenderingPath
+    {
+        UsePlayerSettings = -1,
+        VertexLit = 0,
+        Forward = 1,
+        DeferredLighting = 2,
+        DeferredShading = 3
+    }
+
+    public partial class Texture : Object
+    {
+        public virtual int width { get => throw StandIn.Absent; set => throw StandIn.Absent; }
+        public virtual int height { get => throw StandIn.Absent; set => throw StandIn.Absent; }
+    }
+
+    public partial class RenderTexture : Texture
+    {
+        public int antiAliasing { get => throw StandIn.Absent; set => throw StandIn.Absent; }
+    }
+
+    public sealed partial class QualitySettings : Object
+    {
+        public static int antiAliasing { get => throw StandIn.Absent; set => throw StandIn.Absent; }
+    }
+
     public sealed partial class Camera : Behaviour
     {
+        public RenderingPath actualRenderingPath => throw StandIn.Absent;
+        public bool allowMSAA { get => throw StandIn.Absent; set => throw StandIn.Absent; }
+        public RenderTexture targetTexture { get => throw StandIn.Absent; set => throw StandIn.Absent; }
         public delegate void CameraCallback(Camera cam);
         public static CameraCallback onPreCull;
         public static CameraCallback onPreRender;
@@ -212,6 +284,68 @@ namespace UnityEngine.Rendering
         public void DrawProceduralIndirect(
             Matrix4x4 matrix, Material material, int shaderPass, MeshTopology topology, GraphicsBuffer bufferWithArgs,
             int argsOffset) => throw StandIn.Absent;
+        public void DrawProcedural(
+            Matrix4x4 matrix, Material material, int shaderPass, MeshTopology topology, int vertexCount, int instanceCount,
+            MaterialPropertyBlock properties) => throw StandIn.Absent;
+        public void DrawProcedural(
+            Matrix4x4 matrix, Material material, int shaderPass, MeshTopology topology, int vertexCount, int instanceCount) => throw StandIn.Absent;
+        public void DrawProcedural(Matrix4x4 matrix, Material material, int shaderPass, MeshTopology topology, int vertexCount) => throw StandIn.Absent;
+        public void GetTemporaryRT(int nameID, int width, int height, int depthBuffer, FilterMode filter, RenderTextureFormat format) => throw StandIn.Absent;
+        public void GetTemporaryRT(int nameID, int width, int height, int depthBuffer, FilterMode filter) => throw StandIn.Absent;
+        public void GetTemporaryRT(int nameID, int width, int height, int depthBuffer) => throw StandIn.Absent;
+        public void GetTemporaryRT(int nameID, int width, int height) => throw StandIn.Absent;
+        public void ReleaseTemporaryRT(int nameID) => throw StandIn.Absent;
+        public void ClearRenderTarget(bool clearDepth, bool clearColor, Color backgroundColor) => throw StandIn.Absent;
+        public void ClearRenderTarget(bool clearDepth, bool clearColor, Color backgroundColor, float depth) => throw StandIn.Absent;
+        public void SetRenderTarget(RenderTargetIdentifier rt) => throw StandIn.Absent;
+        public void SetRenderTarget(RenderTargetIdentifier color, RenderTargetIdentifier depth) => throw StandIn.Absent;
+        public void SetGlobalTexture(string name, RenderTargetIdentifier value) => throw StandIn.Absent;
+        public void SetGlobalTexture(int nameID, RenderTargetIdentifier value) => throw StandIn.Absent;
+    }
+
+    public enum BuiltinRenderTextureType
+    {
+        PropertyName = -4,
+        BufferPtr = -3,
+        RenderTexture = -2,
+        BindableTexture = -1,
+        None = 0,
+        CurrentActive = 1,
+        CameraTarget = 2,
+        Depth = 3,
+        DepthNormals = 4,
+        ResolvedDepth = 5,
+        PrepassNormalsSpec = 7,
+        PrepassLight = 8,
+        PrepassLightSpec = 9,
+        GBuffer0 = 10,
+        GBuffer1 = 11,
+        GBuffer2 = 12,
+        GBuffer3 = 13,
+        Reflections = 14,
+        MotionVectors = 15,
+        GBuffer4 = 16,
+        GBuffer5 = 17,
+        GBuffer6 = 18,
+        GBuffer7 = 19,
+    }
+
+    public struct RenderTargetIdentifier : IEquatable<RenderTargetIdentifier>
+    {
+        public const int AllDepthSlices = -1;
+        public RenderTargetIdentifier(BuiltinRenderTextureType type) => throw StandIn.Absent;
+        public RenderTargetIdentifier(string name) => throw StandIn.Absent;
+        public RenderTargetIdentifier(int nameID) => throw StandIn.Absent;
+        public RenderTargetIdentifier(Texture tex) => throw StandIn.Absent;
+        public static implicit operator RenderTargetIdentifier(BuiltinRenderTextureType type) => throw StandIn.Absent;
+        public static implicit operator RenderTargetIdentifier(string name) => throw StandIn.Absent;
+        public static implicit operator RenderTargetIdentifier(int nameID) => throw StandIn.Absent;
+        public static implicit operator RenderTargetIdentifier(Texture tex) => throw StandIn.Absent;
+        public bool Equals(RenderTargetIdentifier rhs) => throw StandIn.Absent;
+        public override bool Equals(object obj) => throw StandIn.Absent;
+        public override int GetHashCode() => throw StandIn.Absent;
+        public static bool operator ==(RenderTargetIdentifier lhs, RenderTargetIdentifier rhs) => throw StandIn.Absent;
+        public static bool operator !=(RenderTargetIdentifier lhs, RenderTargetIdentifier rhs) => throw StandIn.Absent;
     }
 
     public partial struct ScriptableRenderContext : IEquatable<ScriptableRenderContext>
