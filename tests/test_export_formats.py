@@ -143,21 +143,21 @@ def test_spz_header_is_ngsp_version_3_with_the_documented_layout(degree: int) ->
     assert len(payload) == n * (9 + 1 + 3 + 3 + 4 + 3 * sh_dim)
 
 
-def test_spz_positions_decoded_by_the_spec_are_the_world_turned_into_spz_rub_axes() -> None:
-    # Decoded here from the spec, not by gsply: 24-bit little-endian signed fixed point, in SPZ's
-    # RUB frame, i.e. glTF (LUF) with x and z negated (reference coordinateConverter(LUF, RUB)).
+def test_spz_positions_decoded_by_the_spec_are_the_world_turned_into_the_ply_rdf_axes() -> None:
+    # Decoded here from the spec, not by gsply: 24-bit little-endian signed fixed point, in the
+    # RDF frame of the default PLY, i.e. glTF (LUF) with x and y negated (export_spz.py).
     g = random_world(400, 0, seed=3)
     (_, _, n, _, bits, _, _), payload = spz_payload(spz_bytes(g))
     b = np.frombuffer(payload[: 9 * n], dtype=np.uint8).reshape(n, 3, 3).astype(np.int32)
     fixed = b[..., 0] | (b[..., 1] << 8) | (b[..., 2] << 16)
     fixed = np.where(fixed >= 1 << 23, fixed - (1 << 24), fixed)
     decoded = fixed / float(1 << bits)
-    expected = g.to_numpy()["means"].astype(np.float64) * [-1.0, 1.0, -1.0]
+    expected = g.to_numpy()["means"].astype(np.float64) * [-1.0, -1.0, 1.0]
     assert np.max(np.abs(decoded - expected)) <= SPZ_POSITION_STEP / 2 + F32
 
 
 def spz_read(blob: bytes, tmp_path: Path) -> dict[str, np.ndarray]:
-    """gsply's decode of an SPZ, turned back from SPZ's RUB axes into the world (glTF) frame."""
+    """gsply's decode of an SPZ, turned back from its RDF axes into the world (glTF) frame."""
     path = tmp_path / "world.spz"
     path.write_bytes(blob)
     data = gsply.read_spz(path)
@@ -215,7 +215,7 @@ def test_spz_axes_change_is_a_half_turn_that_keeps_every_splat_and_its_colours()
     g = random_world(50, 3, seed=4)
     a = {key: value.astype(np.float64) for key, value in g.to_numpy().items()}
     t = gltf_to_spz_frame(a)
-    m = np.diag([-1.0, 1.0, -1.0])
+    m = np.diag([-1.0, -1.0, 1.0])
     assert np.isclose(np.linalg.det(m), 1.0)  # proper: no mirror, handedness kept
     np.testing.assert_allclose(t["means"], a["means"] @ m.T)
 

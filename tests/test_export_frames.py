@@ -185,8 +185,11 @@ def test_plyfile_and_gsply_read_every_splat_of_a_ply_whose_header_has_the_commen
 # --- SPZ and GLB splats: their own frames, +y up ---------------------------------------------
 
 
-def test_the_spz_is_in_niantic_rub_axes_so_its_floor_is_towards_minus_y(rooms, tmp_path: Path):
-    # nianticlabs/spz stores RUB (+y up); the world (glTF, LUF) becomes RUB by negating x and z.
+def test_the_spz_is_in_the_default_plys_rdf_axes_so_its_floor_is_towards_plus_y(
+    rooms, tmp_path: Path
+):
+    # Standalone SPZ files carry their PLY's RDF numbers (Niantic's ply_to_spz copies them;
+    # splat-transform 3.x reads them as a PLY's): the world (glTF, LUF) with x and y negated.
     g, floor, ceiling = rooms
     path = tmp_path / "world.spz"
     path.write_bytes(spz_bytes(g))
@@ -194,8 +197,12 @@ def test_the_spz_is_in_niantic_rub_axes_so_its_floor_is_towards_minus_y(rooms, t
     world = g.to_numpy()["means"].astype(np.float64)
     step = 1.0 / 4096.0
     np.testing.assert_allclose(means[floor, 1], 0.0, atol=step)
-    np.testing.assert_allclose(means[ceiling, 1], CEILING_Y, atol=step)
-    np.testing.assert_allclose(means, world * [-1.0, 1.0, -1.0], atol=step)
+    np.testing.assert_allclose(means[ceiling, 1], -CEILING_Y, atol=step)
+    np.testing.assert_allclose(means, world * [-1.0, -1.0, 1.0], atol=step)
+    ply_path = tmp_path / "world.ply"
+    ply_path.write_bytes(ply_bytes(g))
+    ply = gsply.plyread(str(ply_path)).means.astype(np.float64)
+    np.testing.assert_allclose(means, ply, atol=step)
 
 
 def test_the_splat_glb_is_in_gltfs_frame_with_plus_y_up(rooms):

@@ -11,7 +11,8 @@ What each reader assumes, read in its source, is in docs/export-frames.md. In sh
   still valid. The sky lies towards -y in the file's numbers.
 - PLY with an engine frame (``EngineFrame``: glTF, Unity, Unreal): geometry/engine.py's mapping,
   for tools that take a PLY's numbers as their own axes.
-- SPZ: always Niantic's RUB (export_spz.py). GLB: always glTF's frame (export_gltf.py).
+- SPZ: always RDF, the default PLY's numbers (export_spz.py). GLB: always glTF's frame
+  (export_gltf.py).
 """
 
 from __future__ import annotations

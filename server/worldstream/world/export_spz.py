@@ -10,25 +10,24 @@ SH degree, fractional bits, flags 0, reserved 0), then positions, alphas, colour
 rotations and SH as separate arrays, the whole gzipped as one member. We pass ``version=3``
 explicitly rather than rely on its default.
 
-Coordinates. gsply writes the numbers it is given, unconverted. SPZ stores data in its own
-internal frame, RUB (+X right, +Y up, +Z back; SPZ spec "Coordinate Systems" and the
-nianticlabs/spz README), and its coordinate table names glTF's frame LUF (+X left, +Y up,
-+Z front), so the reference library's packer (``coordinateConverter(LUF, RUB)`` in
-``load-spz.cc``) negates x and z: a half turn about +Y, a proper rotation. Our world frame is
-glTF's, so we apply that same conversion; it is also what the glTF SPZ extension requires ("you
-must specify a Left-Up-Front (LUF) coordinate system in the SPZ PackOptions"), so these files
-follow the convention of an SPZ inside a glTF, and a reader that unpacks to LUF (glTF tools,
-CesiumJS) gets our world back in its own axes. Positions become (-x, y, -z), quaternions
-(w, -x, y, -z), and each SH coefficient keeps or flips its sign with the parity of its basis
-function under that half turn (export_frames.half_turn). Scales are per local axis and do not
-change. A viewer that draws SPZ's RUB numbers as they are in a three.js scene (three.js loads glTF
-unconverted) therefore shows the world turned half a turn about +Y against our GLB: that is the
-SPZ convention, not a bug here. splat-transform from 3.0 (and so SuperSplat 2.32) reads an SPZ's
-numbers raw as a PLY's and turns them 180 degrees about z, which shows this file upside down;
-readers that convert from RUB as Niantic's library does show it upright (docs/export-frames.md).
+Coordinates. gsply writes the numbers it is given, unconverted. Standalone .spz files carry the
+numbers of the PLY they were made from, in the trainers' RDF frame (+X right, +Y down, +Z front),
+and that is what their readers assume: Niantic's own converter (``cli_tools/src/ply_to_spz.cpp``
+in nianticlabs/spz) packs with the unspecified frame and so copies a PLY's numbers unchanged, and
+splat-transform from 3.0 (``src/lib/readers/read-spz.ts``; SuperSplat 2.32 loads through it)
+reads an SPZ's numbers raw and tags them like a PLY's, a 180-degree turn about z. So we write
+the same frame as the default PLY (export_frames.GLTF_TO_RDF, half a turn about z: positions
+(-x, -y, z), quaternions (w, -x, -y, z), and each SH coefficient keeps or flips its sign with the
+parity of its basis function under that turn), and the file opens upright, in place, where the
+PLY does. The SPZ library documents a different internal frame, RUB (+Y up), which its packer
+converts to when asked (``coordinateConverter`` in ``load-spz.cc``) and which the glTF SPZ
+extension requires inside a glTF; a reader that takes a standalone file's numbers as RUB (the
+library with a RUB unpack, gsplat-unity's importer at its default "Source Coordinates" RUB)
+shows this file turned half a turn about x (upside down); choose RDF there
+(docs/export-frames.md).
 
-SPZ has one frame and no unit field (metres by convention), so the engine frame cannot apply:
-every ``frame`` gives the same file, and engine importers convert from RUB themselves. The
+SPZ has no frame or unit field (metres by convention), so the engine frame cannot apply: every
+``frame`` gives the same file, and engine importers convert from the file's frame themselves. The
 argument is accepted so that every format shares one signature.
 
 Quantization (SPZ v3, as gsply and the reference encoder write it): positions 24-bit signed fixed
@@ -58,7 +57,7 @@ import numpy as np
 
 from worldstream.geometry.engine import EngineFrame
 from worldstream.geometry.gaussians import Gaussians
-from worldstream.world.export_frames import half_turn
+from worldstream.world.export_frames import GLTF_TO_RDF, half_turn
 
 SPZ_VERSION: Final = 3
 FRACTIONAL_BITS: Final = 12
@@ -69,13 +68,13 @@ SH1_BUCKET: Final = 1 << (8 - 5)  # degree 1 kept at 5 bits
 SH_REST_BUCKET: Final = 1 << (8 - 4)  # degrees 2 and 3 kept at 4 bits
 
 _FIXED_MAX: Final = (1 << 23) - 1
-GLTF_TO_SPZ: Final = (-1.0, 1.0, -1.0)
-"""World (glTF, LUF) -> SPZ's RUB: a half turn about +Y (the reference coordinateConverter(LUF,
-RUB))."""
+GLTF_TO_SPZ: Final = GLTF_TO_RDF
+"""World (glTF, LUF) -> the RDF numbers standalone SPZ files carry: half a turn about z, as for
+the default PLY."""
 
 
 def gltf_to_spz_frame(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """World (glTF, LUF) Gaussian arrays -> SPZ's internal RUB frame (float64).
+    """World (glTF, LUF) Gaussian arrays -> the SPZ file's RDF frame (float64).
 
     Its own inverse: a half turn twice is the identity, so readers' arrays come back the same way.
     """

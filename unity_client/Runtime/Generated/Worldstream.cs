@@ -9832,9 +9832,11 @@ namespace WorldStream.V1 {
     public const int EngineFrameFieldNumber = 3;
     private global::WorldStream.V1.EngineFrame engineFrame_ = global::WorldStream.V1.EngineFrame.Unspecified;
     /// <summary>
-    /// Frame of the exported coordinates, for PLY; UNSPECIFIED = the glTF frame. glTF files
-    /// (GLTF, MESH, COLLIDER) and SPZ have frames of their own that importers convert from;
-    /// another frame for them is INVALID_ARGUMENT (FRAME_NOT_APPLICABLE).
+    /// Frame of the exported coordinates, for PLY; UNSPECIFIED = each format's default: for PLY
+    /// the trainers' RDF frame its readers assume (the world turned half a turn about z, the sky
+    /// towards -y; docs/export-frames.md). glTF files (GLTF, MESH, COLLIDER) and SPZ have frames of
+    /// their own (SPZ: the default PLY's); another frame for them is INVALID_ARGUMENT
+    /// (FRAME_NOT_APPLICABLE).
     /// </summary>
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
