@@ -41,6 +41,11 @@ namespace
 		RENDER_TARGET_BINDING_SLOTS()
 	END_SHADER_PARAMETER_STRUCT()
 
+	BEGIN_SHADER_PARAMETER_STRUCT(FWorldStreamCompositeParameters, )
+		SHADER_PARAMETER_STRUCT_INCLUDE(FWorldStreamCompositePS::FParameters, PS)
+		RENDER_TARGET_BINDING_SLOTS()
+	END_SHADER_PARAMETER_STRUCT()
+
 	BEGIN_SHADER_PARAMETER_STRUCT(FWorldStreamDepthDrawParameters, )
 		SHADER_PARAMETER_STRUCT_INCLUDE(FWorldStreamSplatVS::FParameters, VS)
 		SHADER_PARAMETER_STRUCT_INCLUDE(FWorldStreamSplatDepthParameters, PS)
@@ -297,20 +302,64 @@ void FWorldStreamRenderState::Render(FRDGBuilder& GraphBuilder, const FSceneView
 	}
 	TShaderMapRef<FWorldStreamSplatVS> VertexShader(ShaderMap);
 
-	// 3. Back to front, instanced quads, into scene colour, tested against scene depth; premultiplied
-	// "over". Reversed Z: nearer is greater. Depth is tested, not written: step 4 writes it once
-	// every splat has blended.
+	// 3DGS blends display (sRGB) values: the quads blend theirs into a half-float target of scene
+	// colour's size, cleared to nothing, which step 3b composites over scene colour. A multisampled
+	// scene colour (forward shading with MSAA) has a depth buffer that target cannot share: there
+	// the quads go straight into scene colour, decoded to linear light and blended in it.
+	const bool bComposite = SceneColor->Desc.NumSamples == 1;
+	FRDGTextureRef SplatColour = nullptr;
+	if (bComposite)
+	{
+		SplatColour = GraphBuilder.CreateTexture(FRDGTextureDesc::Create2D(SceneColor->Desc.Extent, PF_FloatRGBA,
+			FClearValueBinding::Transparent, TexCreate_RenderTargetable | TexCreate_ShaderResource), TEXT("WorldStream.SplatColour"));
+	}
+	QuadParameters.LinearColour = bComposite ? 0.0f : 1.0f;
+
+	// 3. Back to front, instanced quads, tested against scene depth; premultiplied "over". Reversed
+	// Z: nearer is greater. Depth is tested, not written: step 4 writes it once every splat has
+	// blended.
 	{
 		FWorldStreamDrawParameters* Parameters = GraphBuilder.AllocParameters<FWorldStreamDrawParameters>();
 		Parameters->VS = QuadParameters;
 		Parameters->PS.MinAlpha = DrawSettings.MinAlpha;
 		Parameters->DrawArgs = DrawArgs;
-		Parameters->RenderTargets[0] = FRenderTargetBinding(SceneColor, ERenderTargetLoadAction::ELoad);
+		Parameters->RenderTargets[0] = bComposite ? FRenderTargetBinding(SplatColour, ERenderTargetLoadAction::EClear)
+												  : FRenderTargetBinding(SceneColor, ERenderTargetLoadAction::ELoad);
 		Parameters->RenderTargets.DepthStencil = FDepthStencilBinding(SceneDepth, ERenderTargetLoadAction::ELoad,
 			ERenderTargetLoadAction::ENoAction, FExclusiveDepthStencil::DepthRead_StencilNop);
 		AddQuadPass(GraphBuilder, RDG_EVENT_NAME("Draw"), Parameters, VertexShader, TShaderMapRef<FWorldStreamSplatPS>(ShaderMap), DrawRect,
 			TStaticBlendState<CW_RGBA, BO_Add, BF_One, BF_InverseSourceAlpha, BO_Add, BF_One, BF_InverseSourceAlpha>::GetRHI(),
 			TStaticDepthStencilState<false, CF_DepthNearOrEqual>::GetRHI());
+	}
+
+	// 3b. The splats' target over scene colour: one triangle over the view rectangle, the
+	// premultiplied display colour decoded to linear light and pre-exposed, blended "over".
+	if (bComposite)
+	{
+		FWorldStreamCompositeParameters* Parameters = GraphBuilder.AllocParameters<FWorldStreamCompositeParameters>();
+		Parameters->PS.SplatColour = SplatColour;
+		Parameters->PS.CompositePreExposure = View.PreExposure;
+		Parameters->RenderTargets[0] = FRenderTargetBinding(SceneColor, ERenderTargetLoadAction::ELoad);
+		TShaderMapRef<FWorldStreamCompositeVS> CompositeVertexShader(ShaderMap);
+		TShaderMapRef<FWorldStreamCompositePS> CompositePixelShader(ShaderMap);
+		GraphBuilder.AddPass(RDG_EVENT_NAME("Composite"), Parameters, ERDGPassFlags::Raster,
+			[Parameters, CompositeVertexShader, CompositePixelShader, DrawRect](FRHICommandList& RHICmdList)
+			{
+				FGraphicsPipelineStateInitializer PSO;
+				RHICmdList.ApplyCachedRenderTargets(PSO);
+				PSO.BlendState = TStaticBlendState<CW_RGBA, BO_Add, BF_One, BF_InverseSourceAlpha, BO_Add, BF_One, BF_InverseSourceAlpha>::GetRHI();
+				PSO.RasterizerState = TStaticRasterizerState<FM_Solid, CM_None>::GetRHI();
+				PSO.DepthStencilState = TStaticDepthStencilState<false, CF_Always>::GetRHI();
+				PSO.BoundShaderState.VertexDeclarationRHI = GEmptyVertexDeclaration.VertexDeclarationRHI;
+				PSO.BoundShaderState.VertexShaderRHI = CompositeVertexShader.GetVertexShader();
+				PSO.BoundShaderState.PixelShaderRHI = CompositePixelShader.GetPixelShader();
+				PSO.PrimitiveType = PT_TriangleList;
+				SetGraphicsPipelineState(RHICmdList, PSO, 0);
+				RHICmdList.SetViewport(DrawRect.Min.X, DrawRect.Min.Y, 0.0f, DrawRect.Max.X, DrawRect.Max.Y, 1.0f);
+				SetShaderParameters(RHICmdList, CompositePixelShader, CompositePixelShader.GetPixelShader(), Parameters->PS);
+				RHICmdList.SetStreamSource(0, nullptr, 0);
+				RHICmdList.DrawPrimitive(0, 1, 1);
+			});
 	}
 
 	// 4. The same quads again: where one splat covers at least DepthAlphaThreshold of a pixel, the

@@ -58,8 +58,9 @@ public:
 	/** Copies the tiles added since the last call into the pool (once per view family). */
 	void Upload(FRDGBuilder& GraphBuilder);
 	/**
-	 * Sorts every resident splat by depth for this view, blends them into scene colour, then
-	 * writes scene depth (and 0 into SceneVelocity, when it is a render target) where a splat's
+	 * Sorts every resident splat by depth for this view, blends them in display values (as 3DGS)
+	 * into a transient target and composites that over scene colour (a multisampled scene colour
+	 * takes them directly, blended in linear light), then writes scene depth (and 0 into SceneVelocity, when it is a render target) where a splat's
 	 * alpha reaches DepthAlphaThreshold. Called after the opaque passes, before translucency.
 	 * DrawRect: the view's rectangle in the scene textures (render resolution).
 	 */

@@ -5,3 +5,5 @@ IMPLEMENT_GLOBAL_SHADER(FWorldStreamSplatVS, "/Plugin/WorldStream/Private/WorldS
 IMPLEMENT_GLOBAL_SHADER(FWorldStreamSplatPS, "/Plugin/WorldStream/Private/WorldStreamSplats.usf", "SplatPS", SF_Pixel);
 IMPLEMENT_GLOBAL_SHADER(FWorldStreamSplatDepthPS, "/Plugin/WorldStream/Private/WorldStreamSplats.usf", "SplatDepthPS", SF_Pixel);
 IMPLEMENT_GLOBAL_SHADER(FWorldStreamSplatDepthVelocityPS, "/Plugin/WorldStream/Private/WorldStreamSplats.usf", "SplatDepthVelocityPS", SF_Pixel);
+IMPLEMENT_GLOBAL_SHADER(FWorldStreamCompositeVS, "/Plugin/WorldStream/Private/WorldStreamSplats.usf", "CompositeVS", SF_Vertex);
+IMPLEMENT_GLOBAL_SHADER(FWorldStreamCompositePS, "/Plugin/WorldStream/Private/WorldStreamSplats.usf", "CompositePS", SF_Pixel);

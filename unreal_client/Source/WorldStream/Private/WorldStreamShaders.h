@@ -59,6 +59,7 @@ public:
 		SHADER_PARAMETER(FVector2f, ViewSizePixels)
 		SHADER_PARAMETER(float, PreExposure)
 		SHADER_PARAMETER(float, MaxRadiusPixels)
+		SHADER_PARAMETER(float, LinearColour)
 	END_SHADER_PARAMETER_STRUCT()
 
 	static bool ShouldCompilePermutation(const FGlobalShaderPermutationParameters& Parameters)
@@ -137,5 +138,51 @@ public:
 	{
 		FGlobalShader::ModifyCompilationEnvironment(Parameters, Environment);
 		Environment.SetDefine(TEXT("WORLDSTREAM_DRAW"), 1);
+	}
+};
+
+/** One triangle over the view: the composite of the splats' display-value target. */
+class FWorldStreamCompositeVS : public FGlobalShader
+{
+public:
+	DECLARE_GLOBAL_SHADER(FWorldStreamCompositeVS);
+	SHADER_USE_PARAMETER_STRUCT(FWorldStreamCompositeVS, FGlobalShader);
+
+	BEGIN_SHADER_PARAMETER_STRUCT(FParameters, )
+	END_SHADER_PARAMETER_STRUCT()
+
+	static bool ShouldCompilePermutation(const FGlobalShaderPermutationParameters& Parameters)
+	{
+		return IsFeatureLevelSupported(Parameters.Platform, ERHIFeatureLevel::SM5);
+	}
+
+	static void ModifyCompilationEnvironment(const FGlobalShaderPermutationParameters& Parameters, FShaderCompilerEnvironment& Environment)
+	{
+		FGlobalShader::ModifyCompilationEnvironment(Parameters, Environment);
+		Environment.SetDefine(TEXT("WORLDSTREAM_COMPOSITE"), 1);
+	}
+};
+
+/** The splats' premultiplied display colours, decoded to linear light and pre-exposed, over scene colour. */
+class FWorldStreamCompositePS : public FGlobalShader
+{
+public:
+	DECLARE_GLOBAL_SHADER(FWorldStreamCompositePS);
+	SHADER_USE_PARAMETER_STRUCT(FWorldStreamCompositePS, FGlobalShader);
+
+	BEGIN_SHADER_PARAMETER_STRUCT(FParameters, )
+		SHADER_PARAMETER_RDG_TEXTURE(Texture2D, SplatColour)
+		SHADER_PARAMETER(float, CompositePreExposure)
+	END_SHADER_PARAMETER_STRUCT()
+
+	static bool ShouldCompilePermutation(const FGlobalShaderPermutationParameters& Parameters)
+	{
+		return IsFeatureLevelSupported(Parameters.Platform, ERHIFeatureLevel::SM5);
+	}
+
+	static void ModifyCompilationEnvironment(const FGlobalShaderPermutationParameters& Parameters, FShaderCompilerEnvironment& Environment)
+	{
+		FGlobalShader::ModifyCompilationEnvironment(Parameters, Environment);
+		Environment.SetDefine(TEXT("WORLDSTREAM_COMPOSITE"), 1);
 	}
 };

@@ -1,7 +1,8 @@
 // Stand-in for Runtime/RHI/Public/RHICommandList.h: the command list classes and the members
 // the plugin calls (signatures as in UE 5.3/5.4: SetViewport(float MinX, float MinY, float MinZ,
 // float MaxX, float MaxY, float MaxZ), SetStreamSource(uint32, FRHIBuffer*, uint32),
-// DrawPrimitiveIndirect(FRHIBuffer*, uint32), ApplyCachedRenderTargets(PSO initializer&)).
+// DrawPrimitiveIndirect(FRHIBuffer*, uint32), DrawPrimitive(uint32 BaseVertexIndex, uint32
+// NumPrimitives, uint32 NumInstances), ApplyCachedRenderTargets(PSO initializer&)).
 #pragma once
 
 #include "RHI.h"
@@ -21,6 +22,7 @@ public:
 	void SetViewport(float MinX, float MinY, float MinZ, float MaxX, float MaxY, float MaxZ);
 	void SetStreamSource(uint32 StreamIndex, FRHIBuffer* VertexBuffer, uint32 Offset);
 	void DrawPrimitiveIndirect(FRHIBuffer* ArgumentBuffer, uint32 ArgumentOffset);
+	void DrawPrimitive(uint32 BaseVertexIndex, uint32 NumPrimitives, uint32 NumInstances);
 };
 
 class FRHICommandListImmediate : public FRHICommandList {};

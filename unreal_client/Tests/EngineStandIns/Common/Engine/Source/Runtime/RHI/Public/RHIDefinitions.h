@@ -18,7 +18,7 @@ namespace ERHIFeatureLevel
 
 enum EShaderPlatform : uint16 { SP_PCD3D_SM5, SP_VULKAN_SM5, SP_NumPlatforms };
 
-enum EPixelFormat : uint8 { PF_Unknown, PF_R32_UINT, PF_G16R16, PF_A16B16G16R16 };
+enum EPixelFormat : uint8 { PF_Unknown, PF_R32_UINT, PF_G16R16, PF_A16B16G16R16, PF_FloatRGBA };
 
 enum class ERHIAccess : uint32
 {
@@ -53,6 +53,7 @@ ENUM_CLASS_FLAGS(ETextureCreateFlags)
 #define TexCreate_None ETextureCreateFlags::None
 #define TexCreate_RenderTargetable ETextureCreateFlags::RenderTargetable
 #define TexCreate_UAV ETextureCreateFlags::UAV
+#define TexCreate_ShaderResource ETextureCreateFlags::ShaderResource
 
 /** RHIDefinitions.h's FExclusiveDepthStencil: the access values the plugin binds. */
 struct FExclusiveDepthStencil

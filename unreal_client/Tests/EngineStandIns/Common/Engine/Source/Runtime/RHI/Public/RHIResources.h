@@ -1,10 +1,18 @@
 // Stand-in for Runtime/RHI/Public/RHIResources.h: the RHI resource and state types the plugin
-// passes around (opaque here) and FGraphicsPipelineStateInitializer's members it sets.
+// passes around (opaque here), FGraphicsPipelineStateInitializer's members it sets, and
+// FClearValueBinding's Transparent preset (read in UE 5.5.1's RHIResources.h).
 #pragma once
 
 #include "RHIDefinitions.h"
 
 class FRHIResource {};
+
+/** The render-target clear value a texture is created with (RHIResources.h: struct
+ * FClearValueBinding and its static presets, of which the plugin names Transparent). */
+struct FClearValueBinding
+{
+	static const FClearValueBinding Transparent;
+};
 class FRHIBuffer : public FRHIResource {};
 class FRHITexture : public FRHIResource {};
 class FRHIShaderResourceView : public FRHIResource {};

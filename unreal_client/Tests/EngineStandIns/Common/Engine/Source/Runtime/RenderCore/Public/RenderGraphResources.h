@@ -15,6 +15,10 @@ struct FRDGTextureDesc
 	FIntPoint Extent;
 	uint8 NumSamples = 1;
 	EPixelFormat Format = PF_Unknown;
+
+	/** RenderGraphDefinitions.h (read in UE 5.5.1), FRDGTextureDesc::Create2D. */
+	static FRDGTextureDesc Create2D(FIntPoint Size, EPixelFormat Format, FClearValueBinding ClearValue, ETextureCreateFlags Flags,
+		uint8 NumMips = 1, uint8 NumSamples = 1, uint32 ExtData = 0);
 };
 
 class FRDGResource
