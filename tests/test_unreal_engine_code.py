@@ -12,12 +12,17 @@ Control cases show the fixture catches the classes of defect it exists for. Skip
 
 from __future__ import annotations
 
+import atexit
+import functools
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from unreal_header_tool import write_generated_headers
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = ROOT / "unreal_client"
@@ -38,6 +43,16 @@ RENDER_UNITS = (
     "WorldStreamViewExtension.cpp",
     "WorldStreamRenderState.cpp",
     "WorldStreamShaders.cpp",
+)
+# The rest of the runtime module: settings, subsystem, session, sink, requests, module, types.
+RUNTIME_UNITS = (
+    "WorldStreamSession.cpp",
+    "WorldStreamSubsystem.cpp",
+    "WorldStreamSettings.cpp",
+    "WorldStreamSplatSink.cpp",
+    "WorldStreamRequests.cpp",
+    "WorldStreamModule.cpp",
+    "WorldStreamTypes.cpp",
 )
 
 COMPILER = shutil.which("g++")
@@ -79,9 +94,28 @@ def include_dirs(version: str, extra_module_dirs: tuple[tuple[str, str], ...] = 
     module_subdirs = [*build_cs_private_paths(), *extra_module_dirs]
     for root in engine_roots(version):
         dirs += [module_dir(root, m) / "Public" for m in modules]
+        # UBT also hands a dependent an engine module's legacy Classes folder (Engine/World.h,
+        # GameFramework/..., Camera/...).
+        dirs += [module_dir(root, m) / "Classes" for m in modules]
         dirs += [module_dir(root, m) / sub for m, sub in module_subdirs]
         dirs.append(root / "Engine" / "Source")
     return [d for d in dirs if d.is_dir()]
+
+
+def headers_with_generated_code() -> list[Path]:
+    """Every header, ours and the stand-ins', that UnrealHeaderTool would read."""
+    headers = [*MODULE.rglob("*.h"), *STAND_INS.rglob("*.h")]
+    return [h for h in headers if ".generated.h" in h.read_text()]
+
+
+@functools.cache
+def generated_dir() -> Path:
+    """The *.generated.h files, written once a session into a temporary folder (never committed:
+    UnrealHeaderTool writes them in the engine)."""
+    folder = Path(tempfile.mkdtemp(prefix="worldstream-uht-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    write_generated_headers(headers_with_generated_code(), folder)
+    return folder
 
 
 def compile_unit(
@@ -90,6 +124,7 @@ def compile_unit(
     assert COMPILER is not None
     args = [COMPILER, "-std=c++20", "-fsyntax-only", "-Wall", "-Werror"]
     args += [f"-I{d}" for d in include_dirs(version, extra_module_dirs)]
+    args.append(f"-I{generated_dir()}")
     return subprocess.run(
         [*args, str(source)], capture_output=True, text=True, timeout=120, check=False
     )
@@ -103,6 +138,20 @@ def test_the_render_code_compiles_against_the_engine_surfaces_of_each_supported_
 ) -> None:
     result = compile_unit(PRIVATE / unit, version)
     assert result.returncode == 0, result.stderr
+
+
+@needs_gxx
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("unit", RUNTIME_UNITS)
+def test_the_rest_of_the_runtime_module_compiles_against_the_engine_surfaces_of_each_version(
+    unit: str, version: str
+) -> None:
+    result = compile_unit(PRIVATE / unit, version)
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_translation_unit_of_the_runtime_module_is_compiled() -> None:
+    assert {p.name for p in PRIVATE.glob("*.cpp")} == {*RENDER_UNITS, *RUNTIME_UNITS}
 
 
 def test_the_build_rules_name_the_modules_the_stand_ins_cover() -> None:
@@ -259,3 +308,98 @@ def test_the_splats_write_depth_and_velocity_in_a_pass_after_their_colour() -> N
     extension = (PRIVATE / "WorldStreamViewExtension.cpp").read_text()
     assert "RegisterPostOpaqueRenderDelegate" in extension
     assert "PrePostProcessPass_RenderThread" not in extension
+
+
+# -- the runtime module's headers and its engine surfaces: what the compile catches ------------
+
+MODULE_HEADERS = sorted(p.name for p in [*(MODULE / "Public").glob("*.h"), *PRIVATE.glob("*.h")])
+
+
+@needs_gxx
+@pytest.mark.parametrize("header", MODULE_HEADERS)
+def test_each_header_of_the_runtime_module_compiles_on_its_own(tmp_path: Path, header: str) -> None:
+    # UBT builds without a shared PCH when asked (and IWYU expects it): a header must include
+    # what it uses. WorldStreamModule.h once used DECLARE_LOG_CATEGORY_EXTERN with only
+    # Modules/ModuleInterface.h included, which includes CoreTypes.h alone.
+    result = compile_unit(write_probe(tmp_path, f'#include "{header}"\n'), "5.4")
+    assert result.returncode == 0, result.stderr
+
+
+@needs_gxx
+def test_the_module_header_fails_alone_without_its_core_include(tmp_path: Path) -> None:
+    text = (MODULE / "Public" / "WorldStreamModule.h").read_text()
+    assert '#include "CoreMinimal.h"\n' in text
+    (tmp_path / "WorldStreamModule.h").write_text(text.replace('#include "CoreMinimal.h"\n', ""))
+    result = compile_unit(write_probe(tmp_path, '#include "WorldStreamModule.h"\n'), "5.4")
+    assert result.returncode != 0 and "DECLARE_LOG_CATEGORY_EXTERN" in result.stderr
+
+
+def compile_edited(
+    tmp_path: Path, unit: str, old: str, new: str
+) -> subprocess.CompletedProcess[str]:
+    """Compiles a copy of a runtime unit with one edit (the original compiles, above)."""
+    source = (PRIVATE / unit).read_text()
+    assert old in source, old
+    copy = tmp_path / unit
+    copy.write_text(source.replace(old, new, 1))
+    return compile_unit(copy, "5.4")
+
+
+@needs_gxx
+def test_overriding_an_engine_virtual_with_another_signature_fails(tmp_path: Path) -> None:
+    # UWorldSubsystem::ShouldCreateSubsystem(UObject*) is const; an override without const
+    # overrides nothing.
+    body = (
+        '#include "Subsystems/WorldSubsystem.h"\n'
+        "class UProbe : public UTickableWorldSubsystem\n{{\n"
+        "\tvirtual bool ShouldCreateSubsystem(UObject* Outer) {const} override;\n"
+        "\tvirtual TStatId GetStatId() const override;\n}};\n"
+    )
+    for const, compiles in (("", False), ("const", True)):
+        result = compile_unit(write_probe(tmp_path, body.format(const=const)), "5.4")
+        assert (result.returncode == 0) == compiles, (const, result.stderr)
+
+
+@needs_gxx
+def test_calling_an_engine_member_in_a_form_it_does_not_have_fails(tmp_path: Path) -> None:
+    # UGameViewportClient::GetViewportSize writes into an FVector2D& and returns nothing.
+    result = compile_edited(
+        tmp_path,
+        "WorldStreamSubsystem.cpp",
+        "FVector2D Size;\n\t\tViewport->GetViewportSize(Size);",
+        "FVector2D Size = Viewport->GetViewportSize();",
+    )
+    assert result.returncode != 0 and "GetViewportSize" in result.stderr, result.stderr
+
+
+@needs_gxx
+def test_broadcasting_a_dynamic_delegate_with_other_arguments_fails(tmp_path: Path) -> None:
+    # FWorldStreamWarningEvent is declared with two FString parameters.
+    result = compile_edited(
+        tmp_path,
+        "WorldStreamSubsystem.cpp",
+        "This->OnWarning.Broadcast(Reason, Message);",
+        "This->OnWarning.Broadcast(Reason);",
+    )
+    assert result.returncode != 0 and "Broadcast" in result.stderr, result.stderr
+
+
+@needs_gxx
+def test_a_value_or_error_is_made_only_through_make_value_or_make_error(tmp_path: Path) -> None:
+    # TValueOrError has no constructor from a plain value: `return Out;` does not compile.
+    result = compile_edited(
+        tmp_path, "WorldStreamRequests.cpp", "return MakeValue(MoveTemp(Out));", "return Out;"
+    )
+    assert result.returncode != 0 and "TValueOrError" in result.stderr, result.stderr
+
+
+@needs_gxx
+def test_a_generated_body_without_its_generated_header_fails(tmp_path: Path) -> None:
+    # The *.generated.h files are written per header and line; a header whose generated code
+    # is missing (or stale: GENERATED_BODY on another line) does not compile.
+    text = (MODULE / "Public" / "WorldStreamTypes.h").read_text()
+    (tmp_path / "WorldStreamTypes.h").write_text(
+        text.replace("\tGENERATED_BODY()\n", "\n\tGENERATED_BODY()\n", 1)
+    )
+    result = compile_unit(write_probe(tmp_path, '#include "WorldStreamTypes.h"\n'), "5.4")
+    assert result.returncode != 0 and "GENERATED_BODY" in result.stderr, result.stderr

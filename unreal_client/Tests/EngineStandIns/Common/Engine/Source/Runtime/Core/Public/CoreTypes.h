@@ -14,6 +14,7 @@ using int16 = std::int16_t;
 using int32 = std::int32_t;
 using int64 = std::int64_t;
 using TCHAR = char16_t;
+using ANSICHAR = char;
 #define TEXT(x) u##x
 
 #define MAX_uint32 (uint32(0xffffffff))
@@ -28,3 +29,8 @@ using TCHAR = char16_t;
 #define RHI_API
 #define RENDERER_API
 #define WORLDSTREAM_API
+#define CORE_API
+#define COREUOBJECT_API
+#define DEVELOPERSETTINGS_API
+#define PROJECTS_API
+#define NO_API

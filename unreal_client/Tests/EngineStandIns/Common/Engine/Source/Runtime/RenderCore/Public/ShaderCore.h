@@ -1,4 +1,6 @@
-// Stand-in for Runtime/RenderCore/Public/ShaderCore.h: FShaderCompilerEnvironment::SetDefine.
+// Stand-in for Runtime/RenderCore/Public/ShaderCore.h: FShaderCompilerEnvironment::SetDefine and
+// AddShaderSourceDirectoryMapping(const FString& VirtualShaderDirectory, const FString&
+// RealShaderDirectory).
 #pragma once
 
 #include "CoreMinimal.h"
@@ -12,3 +14,5 @@ public:
 	void SetDefine(const TCHAR* Name, bool Value);
 	void SetDefine(const TCHAR* Name, float Value);
 };
+
+extern RENDERCORE_API void AddShaderSourceDirectoryMapping(const FString& VirtualShaderDirectory, const FString& RealShaderDirectory);

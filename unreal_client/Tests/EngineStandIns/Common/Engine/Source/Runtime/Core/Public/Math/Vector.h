@@ -1,6 +1,7 @@
 // Stand-in for Runtime/Core/Public/Math/Vector.h, Vector2D.h and the LWC typedefs
 // (Math/MathFwd.h: FVector = TVector<double>, FVector3f, FVector3d, FVector2f). Members used:
-// X/Y/Z, the (X, Y, Z) constructor, ZeroVector, +, and the float/double conversion constructor.
+// X/Y/Z, the (X, Y, Z) constructor, ZeroVector, +, -, * and / by a scalar (templates over an
+// arithmetic type, as the engine's), and the float/double conversion constructor.
 #pragma once
 
 #include <type_traits>
@@ -19,6 +20,11 @@ namespace UE::Math
 		template <typename FArg, typename = std::enable_if_t<!std::is_same_v<T, FArg>>>
 		explicit TVector(const TVector<FArg>& V) : X(T(V.X)), Y(T(V.Y)), Z(T(V.Z)) {}
 		TVector<T> operator+(const TVector<T>& V) const { return TVector<T>(X + V.X, Y + V.Y, Z + V.Z); }
+		TVector<T> operator-(const TVector<T>& V) const { return TVector<T>(X - V.X, Y - V.Y, Z - V.Z); }
+		template <typename FArg, typename = std::enable_if_t<std::is_arithmetic_v<FArg>>>
+		TVector<T> operator*(FArg Scale) const { return TVector<T>(X * T(Scale), Y * T(Scale), Z * T(Scale)); }
+		template <typename FArg, typename = std::enable_if_t<std::is_arithmetic_v<FArg>>>
+		TVector<T> operator/(FArg Scale) const { return TVector<T>(X / T(Scale), Y / T(Scale), Z / T(Scale)); }
 	};
 	template <typename T> const TVector<T> TVector<T>::ZeroVector(0, 0, 0);
 
