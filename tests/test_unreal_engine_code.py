@@ -3,10 +3,12 @@
 No Unreal Engine exists on this machine. unreal_client/Tests/EngineStandIns holds stand-ins of
 the engine headers the render code includes, at the engine's own relative paths, in the layouts
 of UE 5.3, 5.4 and 5.5 (where they differ: the Renderer module's post-process input headers and
-Version.h). Each engine-side translation unit of the renderer is compiled with
-`g++ -std=c++20 -fsyntax-only -Wall -Werror` on the include paths UnrealBuildTool would hand the
-WorldStream module: its own Public and Private directories, the Public directory of each module
-WorldStream.Build.cs depends on, Engine/Source, and the private include paths the Build.cs adds.
+Version.h). Every translation unit of the runtime module (the renderer's and the rest) is
+compiled with `g++ -std=c++20 -fsyntax-only -Wall -Werror` on the include paths UnrealBuildTool
+would hand the WorldStream module: its own Public and Private directories, the Public and Classes
+directories of each module WorldStream.Build.cs depends on, Engine/Source, the private include
+paths the Build.cs adds, and a temporary folder of *.generated.h files written for this run by
+tests/unreal_header_tool.py (UnrealHeaderTool's place; none is committed).
 Control cases show the fixture catches the classes of defect it exists for. Skips without g++.
 """
 
