@@ -1,6 +1,8 @@
 // Stand-in for Runtime/Core/Public/Async/Async.h: EAsyncExecution, Async(Execution, Callable,
 // CompletionCallback = nullptr) returning TFuture of the callable's result, and AsyncTask(Thread,
 // TUniqueFunction<void()>).
+// Not read in an engine source copy here: these signatures follow the engine's documented API
+// as the plugin calls it, and need checking against an engine tree.
 #pragma once
 
 #include <type_traits>

@@ -81,6 +81,9 @@ public:
 		void Broadcast(FuncParamList) const { ExecFunction(FuncParamPassThru); } \
 	};
 
+// The DECLARE_DYNAMIC_MULTICAST_DELEGATE_* bodies below were not read in an engine source copy here
+// (only the BODY_MACRO_COMBINE prefix, through the header tool's sources that write it): check them
+// against an engine tree.
 #define DECLARE_DYNAMIC_MULTICAST_DELEGATE_OneParam(DelegateName, Param1Type, Param1Name) \
 	BODY_MACRO_COMBINE(CURRENT_FILE_ID, _, __LINE__, _DELEGATE) \
 	FUNC_DECLARE_DYNAMIC_MULTICAST_DELEGATE(FWeakObjectPtr, DelegateName, DelegateName##_DelegateWrapper, \

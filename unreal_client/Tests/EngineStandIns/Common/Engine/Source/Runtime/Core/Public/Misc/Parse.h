@@ -1,4 +1,6 @@
 // Stand-in for Runtime/Core/Public/Misc/Parse.h: the FString overload of FParse::Value.
+// Not read in an engine source copy here: these signatures follow the engine's documented API
+// as the plugin calls it, and need checking against an engine tree.
 #pragma once
 
 #include "Containers/UnrealString.h"

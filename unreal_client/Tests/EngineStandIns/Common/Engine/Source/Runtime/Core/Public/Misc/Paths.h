@@ -1,4 +1,6 @@
 // Stand-in for Runtime/Core/Public/Misc/Paths.h: FPaths::Combine over string-like pieces.
+// Not read in an engine source copy here: these signatures follow the engine's documented API
+// as the plugin calls it, and need checking against an engine tree.
 #pragma once
 
 #include <type_traits>

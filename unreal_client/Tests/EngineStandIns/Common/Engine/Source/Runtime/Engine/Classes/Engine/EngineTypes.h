@@ -1,5 +1,7 @@
 // Stand-in for Runtime/Engine/Classes/Engine/EngineTypes.h: EWorldType, ETeleportType and
 // FFilePath (a USTRUCT holding FString FilePath), the declarations the plugin names.
+// Not read in an engine source copy here: these signatures follow the engine's documented API
+// as the plugin calls it, and need checking against an engine tree.
 #pragma once
 
 #include "CoreMinimal.h"

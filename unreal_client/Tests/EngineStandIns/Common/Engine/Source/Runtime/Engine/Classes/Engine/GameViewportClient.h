@@ -1,6 +1,8 @@
 // Stand-in for Runtime/Engine/Classes/Engine/GameViewportClient.h:
 // UGameViewportClient::GetViewportSize(FVector2D& ViewportSize) const, which writes the size
 // into its argument and returns nothing.
+// Not read in an engine source copy here: these signatures follow the engine's documented API
+// as the plugin calls it, and need checking against an engine tree.
 #pragma once
 
 #include "CoreMinimal.h"

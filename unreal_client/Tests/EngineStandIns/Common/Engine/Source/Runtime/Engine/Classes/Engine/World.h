@@ -1,6 +1,8 @@
 // Stand-in for Runtime/Engine/Classes/Engine/World.h: the UWorld members the plugin reads
 // (WorldType as TEnumAsByte<EWorldType::Type>, Scene, GetFirstPlayerController() const,
 // IsGameWorld() const, GetGameViewport() const).
+// Not read in an engine source copy here: these signatures follow the engine's documented API
+// as the plugin calls it, and need checking against an engine tree.
 #pragma once
 
 #include "CoreMinimal.h"

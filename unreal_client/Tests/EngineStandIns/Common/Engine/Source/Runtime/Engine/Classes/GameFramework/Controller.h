@@ -1,5 +1,7 @@
 // Stand-in for Runtime/Engine/Classes/GameFramework/Controller.h: AController::GetPawn() const
 // and SetControlRotation(const FRotator&).
+// Not read in an engine source copy here: these signatures follow the engine's documented API
+// as the plugin calls it, and need checking against an engine tree.
 #pragma once
 
 #include "GameFramework/Actor.h"
