@@ -230,12 +230,14 @@ class TileKey(_message.Message):
     def __init__(self, x: _Optional[int] = ..., y: _Optional[int] = ..., z: _Optional[int] = ..., lod: _Optional[int] = ...) -> None: ...
 
 class HeldTile(_message.Message):
-    __slots__ = ("key", "version")
+    __slots__ = ("key", "version", "splat_count")
     KEY_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    SPLAT_COUNT_FIELD_NUMBER: _ClassVar[int]
     key: TileKey
     version: int
-    def __init__(self, key: _Optional[_Union[TileKey, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
+    splat_count: int
+    def __init__(self, key: _Optional[_Union[TileKey, _Mapping]] = ..., version: _Optional[int] = ..., splat_count: _Optional[int] = ...) -> None: ...
 
 class ExploreRequest(_message.Message):
     __slots__ = ("start", "view", "ack")
@@ -415,18 +417,20 @@ class StreamWarning(_message.Message):
     def __init__(self, reason: _Optional[str] = ..., message: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ViewStatus(_message.Message):
-    __slots__ = ("sequence", "complete", "pending_tiles", "resident_splats", "pending_generation")
+    __slots__ = ("sequence", "complete", "pending_tiles", "resident_splats", "pending_generation", "world_version")
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_FIELD_NUMBER: _ClassVar[int]
     PENDING_TILES_FIELD_NUMBER: _ClassVar[int]
     RESIDENT_SPLATS_FIELD_NUMBER: _ClassVar[int]
     PENDING_GENERATION_FIELD_NUMBER: _ClassVar[int]
+    WORLD_VERSION_FIELD_NUMBER: _ClassVar[int]
     sequence: int
     complete: bool
     pending_tiles: int
     resident_splats: int
     pending_generation: int
-    def __init__(self, sequence: _Optional[int] = ..., complete: _Optional[bool] = ..., pending_tiles: _Optional[int] = ..., resident_splats: _Optional[int] = ..., pending_generation: _Optional[int] = ...) -> None: ...
+    world_version: int
+    def __init__(self, sequence: _Optional[int] = ..., complete: _Optional[bool] = ..., pending_tiles: _Optional[int] = ..., resident_splats: _Optional[int] = ..., pending_generation: _Optional[int] = ..., world_version: _Optional[int] = ...) -> None: ...
 
 class ExportWorldRequest(_message.Message):
     __slots__ = ("name", "format", "engine_frame")
@@ -449,16 +453,18 @@ class ExportWorldResponse(_message.Message):
     def __init__(self, progress: _Optional[_Union[Progress, _Mapping]] = ..., header: _Optional[_Union[ExportHeader, _Mapping]] = ..., chunk: _Optional[_Union[ExportChunk, _Mapping]] = ...) -> None: ...
 
 class ExportHeader(_message.Message):
-    __slots__ = ("format", "file_name", "media_type", "total_bytes")
+    __slots__ = ("format", "file_name", "media_type", "total_bytes", "world_version")
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     FILE_NAME_FIELD_NUMBER: _ClassVar[int]
     MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_BYTES_FIELD_NUMBER: _ClassVar[int]
+    WORLD_VERSION_FIELD_NUMBER: _ClassVar[int]
     format: ExportFormat
     file_name: str
     media_type: str
     total_bytes: int
-    def __init__(self, format: _Optional[_Union[ExportFormat, str]] = ..., file_name: _Optional[str] = ..., media_type: _Optional[str] = ..., total_bytes: _Optional[int] = ...) -> None: ...
+    world_version: int
+    def __init__(self, format: _Optional[_Union[ExportFormat, str]] = ..., file_name: _Optional[str] = ..., media_type: _Optional[str] = ..., total_bytes: _Optional[int] = ..., world_version: _Optional[int] = ...) -> None: ...
 
 class ExportChunk(_message.Message):
     __slots__ = ("offset", "data")

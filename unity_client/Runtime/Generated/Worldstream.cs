@@ -59,100 +59,102 @@ namespace WorldStream.V1 {
             "b3JsZHMYASADKAsyFS53b3JsZHN0cmVhbS52MS5Xb3JsZBIXCg9uZXh0X3Bh",
             "Z2VfdG9rZW4YAiABKAkiIgoSRGVsZXRlV29ybGRSZXF1ZXN0EgwKBG5hbWUY",
             "ASABKAkiFQoTRGVsZXRlV29ybGRSZXNwb25zZSI3CgdUaWxlS2V5EgkKAXgY",
-            "ASABKAUSCQoBeRgCIAEoBRIJCgF6GAMgASgFEgsKA2xvZBgEIAEoBSJBCghI",
+            "ASABKAUSCQoBeRgCIAEoBRIJCgF6GAMgASgFEgsKA2xvZBgEIAEoBSJWCghI",
             "ZWxkVGlsZRIkCgNrZXkYASABKAsyFy53b3JsZHN0cmVhbS52MS5UaWxlS2V5",
-            "Eg8KB3ZlcnNpb24YAiABKAMingEKDkV4cGxvcmVSZXF1ZXN0Ei0KBXN0YXJ0",
-            "GAEgASgLMhwud29ybGRzdHJlYW0udjEuRXhwbG9yZVN0YXJ0SAASKgoEdmll",
-            "dxgCIAEoCzIaLndvcmxkc3RyZWFtLnYxLlZpZXdVcGRhdGVIABImCgNhY2sY",
-            "AyABKAsyFy53b3JsZHN0cmVhbS52MS5UaWxlQWNrSABCCQoHcmVxdWVzdCKY",
-            "AgoMRXhwbG9yZVN0YXJ0Eg0KBXdvcmxkGAEgASgJEjEKDGVuZ2luZV9mcmFt",
-            "ZRgCIAEoDjIbLndvcmxkc3RyZWFtLnYxLkVuZ2luZUZyYW1lEhQKDHNwbGF0",
-            "X2J1ZGdldBgDIAEoAxIUCgxjcmVkaXRfYnl0ZXMYBCABKAMSLwoJZW5jb2Rp",
-            "bmdzGAUgAygOMhwud29ybGRzdHJlYW0udjEuVGlsZUVuY29kaW5nEiwKCmhl",
-            "bGRfdGlsZXMYBiADKAsyGC53b3JsZHN0cmVhbS52MS5IZWxkVGlsZRIRCglj",
-            "b2xsaWRlcnMYByABKAgSFQoNbm9fZ2VuZXJhdGlvbhgIIAEoCBIRCgl3b3Js",
-            "ZF91aWQYCSABKAki5QEKClZpZXdVcGRhdGUSEAoIc2VxdWVuY2UYASABKAMS",
-            "JgoIcG9zaXRpb24YAiABKAsyFC53b3JsZHN0cmVhbS52MS5WZWMzEiYKCHJv",
-            "dGF0aW9uGAMgASgLMhQud29ybGRzdHJlYW0udjEuUXVhdBIcChR2ZXJ0aWNh",
-            "bF9mb3ZfZGVncmVlcxgEIAEoARIWCg52aWV3cG9ydF93aWR0aBgFIAEoBRIX",
-            "Cg92aWV3cG9ydF9oZWlnaHQYBiABKAUSJgoIdmVsb2NpdHkYByABKAsyFC53",
-            "b3JsZHN0cmVhbS52MS5WZWMzIhgKB1RpbGVBY2sSDQoFYnl0ZXMYASABKAMi",
-            "vQMKD0V4cGxvcmVSZXNwb25zZRIvCgZoZWFkZXIYASABKAsyHS53b3JsZHN0",
-            "cmVhbS52MS5FeHBsb3JlSGVhZGVySAASLwoKdGlsZV9jaHVuaxgCIAEoCzIZ",
-            "Lndvcmxkc3RyZWFtLnYxLlRpbGVDaHVua0gAEjMKDHRpbGVfcmVtb3ZhbBgD",
-            "IAEoCzIbLndvcmxkc3RyZWFtLnYxLlRpbGVSZW1vdmFsSAASOAoKZ2VuZXJh",
-            "dGlvbhgEIAEoCzIiLndvcmxkc3RyZWFtLnYxLkdlbmVyYXRpb25Qcm9ncmVz",
-            "c0gAEjAKB3dhcm5pbmcYBSABKAsyHS53b3JsZHN0cmVhbS52MS5TdHJlYW1X",
-            "YXJuaW5nSAASMQoLdmlld19zdGF0dXMYBiABKAsyGi53b3JsZHN0cmVhbS52",
-            "MS5WaWV3U3RhdHVzSAASNwoOY29sbGlkZXJfY2h1bmsYByABKAsyHS53b3Js",
-            "ZHN0cmVhbS52MS5Db2xsaWRlckNodW5rSAASLwoKdGlsZV9iYXRjaBgIIAEo",
-            "CzIZLndvcmxkc3RyZWFtLnYxLlRpbGVCYXRjaEgAQgoKCHJlc3BvbnNlItAC",
-            "Cg1FeHBsb3JlSGVhZGVyEiQKBXdvcmxkGAEgASgLMhUud29ybGRzdHJlYW0u",
-            "djEuV29ybGQSMQoMZW5naW5lX2ZyYW1lGAIgASgOMhsud29ybGRzdHJlYW0u",
-            "djEuRW5naW5lRnJhbWUSLgoIZW5jb2RpbmcYAyABKA4yHC53b3JsZHN0cmVh",
-            "bS52MS5UaWxlRW5jb2RpbmcSFAoMc3BsYXRfYnVkZ2V0GAQgASgDEhQKDGNy",
-            "ZWRpdF9ieXRlcxgFIAEoAxIXCg9tYXhfY2h1bmtfYnl0ZXMYBiABKAUSFQoN",
-            "cmVzdW1lZF90aWxlcxgHIAEoBRIsCg5zcGF3bl9wb3NpdGlvbhgIIAEoCzIU",
-            "Lndvcmxkc3RyZWFtLnYxLlZlYzMSLAoOc3Bhd25fcm90YXRpb24YCSABKAsy",
-            "FC53b3JsZHN0cmVhbS52MS5RdWF0Iu8BCglUaWxlQ2h1bmsSJAoDa2V5GAEg",
-            "ASgLMhcud29ybGRzdHJlYW0udjEuVGlsZUtleRIPCgd2ZXJzaW9uGAIgASgD",
-            "Ei4KCGVuY29kaW5nGAMgASgOMhwud29ybGRzdHJlYW0udjEuVGlsZUVuY29k",
-            "aW5nEhMKC2NodW5rX2luZGV4GAQgASgFEhMKC2NodW5rX2NvdW50GAUgASgF",
-            "EhMKC3NwbGF0X2NvdW50GAYgASgDEhUKDXBheWxvYWRfYnl0ZXMYByABKAMS",
-            "DAoEZGF0YRgIIAEoDBIXCg9nZW9tZXRyaWNfZXJyb3IYCSABKAEiNgoJVGls",
-            "ZUJhdGNoEikKBmNodW5rcxgBIAMoCzIZLndvcmxkc3RyZWFtLnYxLlRpbGVD",
-            "aHVuayKtAQoNQ29sbGlkZXJDaHVuaxIkCgNrZXkYASABKAsyFy53b3JsZHN0",
-            "cmVhbS52MS5UaWxlS2V5Eg8KB3ZlcnNpb24YAiABKAMSEwoLY2h1bmtfaW5k",
-            "ZXgYAyABKAUSEwoLY2h1bmtfY291bnQYBCABKAUSFgoOdHJpYW5nbGVfY291",
-            "bnQYBSABKAUSFQoNcGF5bG9hZF9ieXRlcxgGIAEoAxIMCgRkYXRhGAcgASgM",
-            "ImYKC1RpbGVSZW1vdmFsEiQKA2tleRgBIAEoCzIXLndvcmxkc3RyZWFtLnYx",
-            "LlRpbGVLZXkSMQoGcmVhc29uGAIgASgOMiEud29ybGRzdHJlYW0udjEuVGls",
-            "ZVJlbW92YWxSZWFzb24iTQoSR2VuZXJhdGlvblByb2dyZXNzEgsKA2pvYhgB",
-            "IAEoCRIqCghwcm9ncmVzcxgCIAEoCzIYLndvcmxkc3RyZWFtLnYxLlByb2dy",
-            "ZXNzIqABCg1TdHJlYW1XYXJuaW5nEg4KBnJlYXNvbhgBIAEoCRIPCgdtZXNz",
-            "YWdlGAIgASgJEj0KCG1ldGFkYXRhGAMgAygLMisud29ybGRzdHJlYW0udjEu",
-            "U3RyZWFtV2FybmluZy5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkS",
-            "CwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJ8CgpWaWV3U3RhdHVz",
-            "EhAKCHNlcXVlbmNlGAEgASgDEhAKCGNvbXBsZXRlGAIgASgIEhUKDXBlbmRp",
-            "bmdfdGlsZXMYAyABKAUSFwoPcmVzaWRlbnRfc3BsYXRzGAQgASgDEhoKEnBl",
-            "bmRpbmdfZ2VuZXJhdGlvbhgFIAEoBSKDAQoSRXhwb3J0V29ybGRSZXF1ZXN0",
+            "Eg8KB3ZlcnNpb24YAiABKAMSEwoLc3BsYXRfY291bnQYAyABKAMingEKDkV4",
+            "cGxvcmVSZXF1ZXN0Ei0KBXN0YXJ0GAEgASgLMhwud29ybGRzdHJlYW0udjEu",
+            "RXhwbG9yZVN0YXJ0SAASKgoEdmlldxgCIAEoCzIaLndvcmxkc3RyZWFtLnYx",
+            "LlZpZXdVcGRhdGVIABImCgNhY2sYAyABKAsyFy53b3JsZHN0cmVhbS52MS5U",
+            "aWxlQWNrSABCCQoHcmVxdWVzdCKYAgoMRXhwbG9yZVN0YXJ0Eg0KBXdvcmxk",
+            "GAEgASgJEjEKDGVuZ2luZV9mcmFtZRgCIAEoDjIbLndvcmxkc3RyZWFtLnYx",
+            "LkVuZ2luZUZyYW1lEhQKDHNwbGF0X2J1ZGdldBgDIAEoAxIUCgxjcmVkaXRf",
+            "Ynl0ZXMYBCABKAMSLwoJZW5jb2RpbmdzGAUgAygOMhwud29ybGRzdHJlYW0u",
+            "djEuVGlsZUVuY29kaW5nEiwKCmhlbGRfdGlsZXMYBiADKAsyGC53b3JsZHN0",
+            "cmVhbS52MS5IZWxkVGlsZRIRCgljb2xsaWRlcnMYByABKAgSFQoNbm9fZ2Vu",
+            "ZXJhdGlvbhgIIAEoCBIRCgl3b3JsZF91aWQYCSABKAki5QEKClZpZXdVcGRh",
+            "dGUSEAoIc2VxdWVuY2UYASABKAMSJgoIcG9zaXRpb24YAiABKAsyFC53b3Js",
+            "ZHN0cmVhbS52MS5WZWMzEiYKCHJvdGF0aW9uGAMgASgLMhQud29ybGRzdHJl",
+            "YW0udjEuUXVhdBIcChR2ZXJ0aWNhbF9mb3ZfZGVncmVlcxgEIAEoARIWCg52",
+            "aWV3cG9ydF93aWR0aBgFIAEoBRIXCg92aWV3cG9ydF9oZWlnaHQYBiABKAUS",
+            "JgoIdmVsb2NpdHkYByABKAsyFC53b3JsZHN0cmVhbS52MS5WZWMzIhgKB1Rp",
+            "bGVBY2sSDQoFYnl0ZXMYASABKAMivQMKD0V4cGxvcmVSZXNwb25zZRIvCgZo",
+            "ZWFkZXIYASABKAsyHS53b3JsZHN0cmVhbS52MS5FeHBsb3JlSGVhZGVySAAS",
+            "LwoKdGlsZV9jaHVuaxgCIAEoCzIZLndvcmxkc3RyZWFtLnYxLlRpbGVDaHVu",
+            "a0gAEjMKDHRpbGVfcmVtb3ZhbBgDIAEoCzIbLndvcmxkc3RyZWFtLnYxLlRp",
+            "bGVSZW1vdmFsSAASOAoKZ2VuZXJhdGlvbhgEIAEoCzIiLndvcmxkc3RyZWFt",
+            "LnYxLkdlbmVyYXRpb25Qcm9ncmVzc0gAEjAKB3dhcm5pbmcYBSABKAsyHS53",
+            "b3JsZHN0cmVhbS52MS5TdHJlYW1XYXJuaW5nSAASMQoLdmlld19zdGF0dXMY",
+            "BiABKAsyGi53b3JsZHN0cmVhbS52MS5WaWV3U3RhdHVzSAASNwoOY29sbGlk",
+            "ZXJfY2h1bmsYByABKAsyHS53b3JsZHN0cmVhbS52MS5Db2xsaWRlckNodW5r",
+            "SAASLwoKdGlsZV9iYXRjaBgIIAEoCzIZLndvcmxkc3RyZWFtLnYxLlRpbGVC",
+            "YXRjaEgAQgoKCHJlc3BvbnNlItACCg1FeHBsb3JlSGVhZGVyEiQKBXdvcmxk",
+            "GAEgASgLMhUud29ybGRzdHJlYW0udjEuV29ybGQSMQoMZW5naW5lX2ZyYW1l",
+            "GAIgASgOMhsud29ybGRzdHJlYW0udjEuRW5naW5lRnJhbWUSLgoIZW5jb2Rp",
+            "bmcYAyABKA4yHC53b3JsZHN0cmVhbS52MS5UaWxlRW5jb2RpbmcSFAoMc3Bs",
+            "YXRfYnVkZ2V0GAQgASgDEhQKDGNyZWRpdF9ieXRlcxgFIAEoAxIXCg9tYXhf",
+            "Y2h1bmtfYnl0ZXMYBiABKAUSFQoNcmVzdW1lZF90aWxlcxgHIAEoBRIsCg5z",
+            "cGF3bl9wb3NpdGlvbhgIIAEoCzIULndvcmxkc3RyZWFtLnYxLlZlYzMSLAoO",
+            "c3Bhd25fcm90YXRpb24YCSABKAsyFC53b3JsZHN0cmVhbS52MS5RdWF0Iu8B",
+            "CglUaWxlQ2h1bmsSJAoDa2V5GAEgASgLMhcud29ybGRzdHJlYW0udjEuVGls",
+            "ZUtleRIPCgd2ZXJzaW9uGAIgASgDEi4KCGVuY29kaW5nGAMgASgOMhwud29y",
+            "bGRzdHJlYW0udjEuVGlsZUVuY29kaW5nEhMKC2NodW5rX2luZGV4GAQgASgF",
+            "EhMKC2NodW5rX2NvdW50GAUgASgFEhMKC3NwbGF0X2NvdW50GAYgASgDEhUK",
+            "DXBheWxvYWRfYnl0ZXMYByABKAMSDAoEZGF0YRgIIAEoDBIXCg9nZW9tZXRy",
+            "aWNfZXJyb3IYCSABKAEiNgoJVGlsZUJhdGNoEikKBmNodW5rcxgBIAMoCzIZ",
+            "Lndvcmxkc3RyZWFtLnYxLlRpbGVDaHVuayKtAQoNQ29sbGlkZXJDaHVuaxIk",
+            "CgNrZXkYASABKAsyFy53b3JsZHN0cmVhbS52MS5UaWxlS2V5Eg8KB3ZlcnNp",
+            "b24YAiABKAMSEwoLY2h1bmtfaW5kZXgYAyABKAUSEwoLY2h1bmtfY291bnQY",
+            "BCABKAUSFgoOdHJpYW5nbGVfY291bnQYBSABKAUSFQoNcGF5bG9hZF9ieXRl",
+            "cxgGIAEoAxIMCgRkYXRhGAcgASgMImYKC1RpbGVSZW1vdmFsEiQKA2tleRgB",
+            "IAEoCzIXLndvcmxkc3RyZWFtLnYxLlRpbGVLZXkSMQoGcmVhc29uGAIgASgO",
+            "MiEud29ybGRzdHJlYW0udjEuVGlsZVJlbW92YWxSZWFzb24iTQoSR2VuZXJh",
+            "dGlvblByb2dyZXNzEgsKA2pvYhgBIAEoCRIqCghwcm9ncmVzcxgCIAEoCzIY",
+            "Lndvcmxkc3RyZWFtLnYxLlByb2dyZXNzIqABCg1TdHJlYW1XYXJuaW5nEg4K",
+            "BnJlYXNvbhgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEj0KCG1ldGFkYXRhGAMg",
+            "AygLMisud29ybGRzdHJlYW0udjEuU3RyZWFtV2FybmluZy5NZXRhZGF0YUVu",
+            "dHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIg",
+            "ASgJOgI4ASKTAQoKVmlld1N0YXR1cxIQCghzZXF1ZW5jZRgBIAEoAxIQCghj",
+            "b21wbGV0ZRgCIAEoCBIVCg1wZW5kaW5nX3RpbGVzGAMgASgFEhcKD3Jlc2lk",
+            "ZW50X3NwbGF0cxgEIAEoAxIaChJwZW5kaW5nX2dlbmVyYXRpb24YBSABKAUS",
+            "FQoNd29ybGRfdmVyc2lvbhgGIAEoAyKDAQoSRXhwb3J0V29ybGRSZXF1ZXN0",
             "EgwKBG5hbWUYASABKAkSLAoGZm9ybWF0GAIgASgOMhwud29ybGRzdHJlYW0u",
             "djEuRXhwb3J0Rm9ybWF0EjEKDGVuZ2luZV9mcmFtZRgDIAEoDjIbLndvcmxk",
             "c3RyZWFtLnYxLkVuZ2luZUZyYW1lIq0BChNFeHBvcnRXb3JsZFJlc3BvbnNl",
             "EiwKCHByb2dyZXNzGAMgASgLMhgud29ybGRzdHJlYW0udjEuUHJvZ3Jlc3NI",
             "ABIuCgZoZWFkZXIYASABKAsyHC53b3JsZHN0cmVhbS52MS5FeHBvcnRIZWFk",
             "ZXJIABIsCgVjaHVuaxgCIAEoCzIbLndvcmxkc3RyZWFtLnYxLkV4cG9ydENo",
-            "dW5rSABCCgoIcmVzcG9uc2UieAoMRXhwb3J0SGVhZGVyEiwKBmZvcm1hdBgB",
-            "IAEoDjIcLndvcmxkc3RyZWFtLnYxLkV4cG9ydEZvcm1hdBIRCglmaWxlX25h",
-            "bWUYAiABKAkSEgoKbWVkaWFfdHlwZRgDIAEoCRITCgt0b3RhbF9ieXRlcxgE",
-            "IAEoAyIrCgtFeHBvcnRDaHVuaxIOCgZvZmZzZXQYASABKAMSDAoEZGF0YRgC",
-            "IAEoDCpyCgpXb3JsZFN0YXRlEhsKF1dPUkxEX1NUQVRFX1VOU1BFQ0lGSUVE",
-            "EAASGAoUV09STERfU1RBVEVfQ1JFQVRJTkcQARIVChFXT1JMRF9TVEFURV9S",
-            "RUFEWRACEhYKEldPUkxEX1NUQVRFX0ZBSUxFRBADKnMKC0VuZ2luZUZyYW1l",
-            "EhwKGEVOR0lORV9GUkFNRV9VTlNQRUNJRklFRBAAEhUKEUVOR0lORV9GUkFN",
-            "RV9HTFRGEAESFgoSRU5HSU5FX0ZSQU1FX1VOSVRZEAISFwoTRU5HSU5FX0ZS",
-            "QU1FX1VOUkVBTBADKmgKDFRpbGVFbmNvZGluZxIdChlUSUxFX0VOQ09ESU5H",
-            "X1VOU1BFQ0lGSUVEEAASGQoVVElMRV9FTkNPRElOR19SQVdfRjMyEAESHgoa",
-            "VElMRV9FTkNPRElOR19RVUFOVElaRURfVjEQAip5ChFUaWxlUmVtb3ZhbFJl",
-            "YXNvbhIjCh9USUxFX1JFTU9WQUxfUkVBU09OX1VOU1BFQ0lGSUVEEAASHgoa",
-            "VElMRV9SRU1PVkFMX1JFQVNPTl9CVURHRVQQARIfChtUSUxFX1JFTU9WQUxf",
-            "UkVBU09OX0RFTEVURUQQAiqnAQoMRXhwb3J0Rm9ybWF0Eh0KGUVYUE9SVF9G",
-            "T1JNQVRfVU5TUEVDSUZJRUQQABIVChFFWFBPUlRfRk9STUFUX1BMWRABEhUK",
-            "EUVYUE9SVF9GT1JNQVRfU1BaEAISFgoSRVhQT1JUX0ZPUk1BVF9HTFRGEAMS",
-            "FgoSRVhQT1JUX0ZPUk1BVF9NRVNIEAQSGgoWRVhQT1JUX0ZPUk1BVF9DT0xM",
-            "SURFUhAFMo0ECgtXb3JsZFN0cmVhbRJYCgtDcmVhdGVXb3JsZBIiLndvcmxk",
-            "c3RyZWFtLnYxLkNyZWF0ZVdvcmxkUmVxdWVzdBojLndvcmxkc3RyZWFtLnYx",
-            "LkNyZWF0ZVdvcmxkUmVzcG9uc2UwARJNCghHZXRXb3JsZBIfLndvcmxkc3Ry",
-            "ZWFtLnYxLkdldFdvcmxkUmVxdWVzdBogLndvcmxkc3RyZWFtLnYxLkdldFdv",
-            "cmxkUmVzcG9uc2USUwoKTGlzdFdvcmxkcxIhLndvcmxkc3RyZWFtLnYxLkxp",
-            "c3RXb3JsZHNSZXF1ZXN0GiIud29ybGRzdHJlYW0udjEuTGlzdFdvcmxkc1Jl",
-            "c3BvbnNlElYKC0RlbGV0ZVdvcmxkEiIud29ybGRzdHJlYW0udjEuRGVsZXRl",
-            "V29ybGRSZXF1ZXN0GiMud29ybGRzdHJlYW0udjEuRGVsZXRlV29ybGRSZXNw",
-            "b25zZRJOCgdFeHBsb3JlEh4ud29ybGRzdHJlYW0udjEuRXhwbG9yZVJlcXVl",
-            "c3QaHy53b3JsZHN0cmVhbS52MS5FeHBsb3JlUmVzcG9uc2UoATABElgKC0V4",
-            "cG9ydFdvcmxkEiIud29ybGRzdHJlYW0udjEuRXhwb3J0V29ybGRSZXF1ZXN0",
-            "GiMud29ybGRzdHJlYW0udjEuRXhwb3J0V29ybGRSZXNwb25zZTABQicKEmRl",
-            "di53b3JsZHN0cmVhbS52MVABqgIOV29ybGRTdHJlYW0uVjFiBnByb3RvMw=="));
+            "dW5rSABCCgoIcmVzcG9uc2UijwEKDEV4cG9ydEhlYWRlchIsCgZmb3JtYXQY",
+            "ASABKA4yHC53b3JsZHN0cmVhbS52MS5FeHBvcnRGb3JtYXQSEQoJZmlsZV9u",
+            "YW1lGAIgASgJEhIKCm1lZGlhX3R5cGUYAyABKAkSEwoLdG90YWxfYnl0ZXMY",
+            "BCABKAMSFQoNd29ybGRfdmVyc2lvbhgFIAEoAyIrCgtFeHBvcnRDaHVuaxIO",
+            "CgZvZmZzZXQYASABKAMSDAoEZGF0YRgCIAEoDCpyCgpXb3JsZFN0YXRlEhsK",
+            "F1dPUkxEX1NUQVRFX1VOU1BFQ0lGSUVEEAASGAoUV09STERfU1RBVEVfQ1JF",
+            "QVRJTkcQARIVChFXT1JMRF9TVEFURV9SRUFEWRACEhYKEldPUkxEX1NUQVRF",
+            "X0ZBSUxFRBADKnMKC0VuZ2luZUZyYW1lEhwKGEVOR0lORV9GUkFNRV9VTlNQ",
+            "RUNJRklFRBAAEhUKEUVOR0lORV9GUkFNRV9HTFRGEAESFgoSRU5HSU5FX0ZS",
+            "QU1FX1VOSVRZEAISFwoTRU5HSU5FX0ZSQU1FX1VOUkVBTBADKmgKDFRpbGVF",
+            "bmNvZGluZxIdChlUSUxFX0VOQ09ESU5HX1VOU1BFQ0lGSUVEEAASGQoVVElM",
+            "RV9FTkNPRElOR19SQVdfRjMyEAESHgoaVElMRV9FTkNPRElOR19RVUFOVEla",
+            "RURfVjEQAip5ChFUaWxlUmVtb3ZhbFJlYXNvbhIjCh9USUxFX1JFTU9WQUxf",
+            "UkVBU09OX1VOU1BFQ0lGSUVEEAASHgoaVElMRV9SRU1PVkFMX1JFQVNPTl9C",
+            "VURHRVQQARIfChtUSUxFX1JFTU9WQUxfUkVBU09OX0RFTEVURUQQAiqnAQoM",
+            "RXhwb3J0Rm9ybWF0Eh0KGUVYUE9SVF9GT1JNQVRfVU5TUEVDSUZJRUQQABIV",
+            "ChFFWFBPUlRfRk9STUFUX1BMWRABEhUKEUVYUE9SVF9GT1JNQVRfU1BaEAIS",
+            "FgoSRVhQT1JUX0ZPUk1BVF9HTFRGEAMSFgoSRVhQT1JUX0ZPUk1BVF9NRVNI",
+            "EAQSGgoWRVhQT1JUX0ZPUk1BVF9DT0xMSURFUhAFMo0ECgtXb3JsZFN0cmVh",
+            "bRJYCgtDcmVhdGVXb3JsZBIiLndvcmxkc3RyZWFtLnYxLkNyZWF0ZVdvcmxk",
+            "UmVxdWVzdBojLndvcmxkc3RyZWFtLnYxLkNyZWF0ZVdvcmxkUmVzcG9uc2Uw",
+            "ARJNCghHZXRXb3JsZBIfLndvcmxkc3RyZWFtLnYxLkdldFdvcmxkUmVxdWVz",
+            "dBogLndvcmxkc3RyZWFtLnYxLkdldFdvcmxkUmVzcG9uc2USUwoKTGlzdFdv",
+            "cmxkcxIhLndvcmxkc3RyZWFtLnYxLkxpc3RXb3JsZHNSZXF1ZXN0GiIud29y",
+            "bGRzdHJlYW0udjEuTGlzdFdvcmxkc1Jlc3BvbnNlElYKC0RlbGV0ZVdvcmxk",
+            "EiIud29ybGRzdHJlYW0udjEuRGVsZXRlV29ybGRSZXF1ZXN0GiMud29ybGRz",
+            "dHJlYW0udjEuRGVsZXRlV29ybGRSZXNwb25zZRJOCgdFeHBsb3JlEh4ud29y",
+            "bGRzdHJlYW0udjEuRXhwbG9yZVJlcXVlc3QaHy53b3JsZHN0cmVhbS52MS5F",
+            "eHBsb3JlUmVzcG9uc2UoATABElgKC0V4cG9ydFdvcmxkEiIud29ybGRzdHJl",
+            "YW0udjEuRXhwb3J0V29ybGRSZXF1ZXN0GiMud29ybGRzdHJlYW0udjEuRXhw",
+            "b3J0V29ybGRSZXNwb25zZTABQicKEmRldi53b3JsZHN0cmVhbS52MVABqgIO",
+            "V29ybGRTdHJlYW0uVjFiBnByb3RvMw=="));
       descriptor = pbr::FileDescriptor.FromGeneratedCode(descriptorData,
           new pbr::FileDescriptor[] { global::Google.Protobuf.WellKnownTypes.TimestampReflection.Descriptor, },
           new pbr::GeneratedClrTypeInfo(new[] {typeof(global::WorldStream.V1.WorldState), typeof(global::WorldStream.V1.EngineFrame), typeof(global::WorldStream.V1.TileEncoding), typeof(global::WorldStream.V1.TileRemovalReason), typeof(global::WorldStream.V1.ExportFormat), }, null, new pbr::GeneratedClrTypeInfo[] {
@@ -171,7 +173,7 @@ namespace WorldStream.V1 {
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.DeleteWorldRequest), global::WorldStream.V1.DeleteWorldRequest.Parser, new[]{ "Name" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.DeleteWorldResponse), global::WorldStream.V1.DeleteWorldResponse.Parser, null, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.TileKey), global::WorldStream.V1.TileKey.Parser, new[]{ "X", "Y", "Z", "Lod" }, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.HeldTile), global::WorldStream.V1.HeldTile.Parser, new[]{ "Key", "Version" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.HeldTile), global::WorldStream.V1.HeldTile.Parser, new[]{ "Key", "Version", "SplatCount" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExploreRequest), global::WorldStream.V1.ExploreRequest.Parser, new[]{ "Start", "View", "Ack" }, new[]{ "Request" }, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExploreStart), global::WorldStream.V1.ExploreStart.Parser, new[]{ "World", "EngineFrame", "SplatBudget", "CreditBytes", "Encodings", "HeldTiles", "Colliders", "NoGeneration", "WorldUid" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ViewUpdate), global::WorldStream.V1.ViewUpdate.Parser, new[]{ "Sequence", "Position", "Rotation", "VerticalFovDegrees", "ViewportWidth", "ViewportHeight", "Velocity" }, null, null, null, null),
@@ -184,10 +186,10 @@ namespace WorldStream.V1 {
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.TileRemoval), global::WorldStream.V1.TileRemoval.Parser, new[]{ "Key", "Reason" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.GenerationProgress), global::WorldStream.V1.GenerationProgress.Parser, new[]{ "Job", "Progress" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.StreamWarning), global::WorldStream.V1.StreamWarning.Parser, new[]{ "Reason", "Message", "Metadata" }, null, null, null, new pbr::GeneratedClrTypeInfo[] { null, }),
-            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ViewStatus), global::WorldStream.V1.ViewStatus.Parser, new[]{ "Sequence", "Complete", "PendingTiles", "ResidentSplats", "PendingGeneration" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ViewStatus), global::WorldStream.V1.ViewStatus.Parser, new[]{ "Sequence", "Complete", "PendingTiles", "ResidentSplats", "PendingGeneration", "WorldVersion" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExportWorldRequest), global::WorldStream.V1.ExportWorldRequest.Parser, new[]{ "Name", "Format", "EngineFrame" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExportWorldResponse), global::WorldStream.V1.ExportWorldResponse.Parser, new[]{ "Progress", "Header", "Chunk" }, new[]{ "Response" }, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExportHeader), global::WorldStream.V1.ExportHeader.Parser, new[]{ "Format", "FileName", "MediaType", "TotalBytes" }, null, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExportHeader), global::WorldStream.V1.ExportHeader.Parser, new[]{ "Format", "FileName", "MediaType", "TotalBytes", "WorldVersion" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::WorldStream.V1.ExportChunk), global::WorldStream.V1.ExportChunk.Parser, new[]{ "Offset", "Data" }, null, null, null, null)
           }));
     }
@@ -4747,6 +4749,7 @@ namespace WorldStream.V1 {
     public HeldTile(HeldTile other) : this() {
       key_ = other.key_ != null ? other.key_.Clone() : null;
       version_ = other.version_;
+      splatCount_ = other.splatCount_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -4780,6 +4783,24 @@ namespace WorldStream.V1 {
       }
     }
 
+    /// <summary>Field number for the "splat_count" field.</summary>
+    public const int SplatCountFieldNumber = 3;
+    private long splatCount_;
+    /// <summary>
+    /// Splats the client holds of this tile (the count of the tile it decoded). The server counts
+    /// the client's holdings against the splat budget with it: a tile of an older version may hold
+    /// another count than the current one. 0 = unknown: the current version's count at this level
+    /// is assumed.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public long SplatCount {
+      get { return splatCount_; }
+      set {
+        splatCount_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -4797,6 +4818,7 @@ namespace WorldStream.V1 {
       }
       if (!object.Equals(Key, other.Key)) return false;
       if (Version != other.Version) return false;
+      if (SplatCount != other.SplatCount) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -4806,6 +4828,7 @@ namespace WorldStream.V1 {
       int hash = 1;
       if (key_ != null) hash ^= Key.GetHashCode();
       if (Version != 0L) hash ^= Version.GetHashCode();
+      if (SplatCount != 0L) hash ^= SplatCount.GetHashCode();
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -4832,6 +4855,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(16);
         output.WriteInt64(Version);
       }
+      if (SplatCount != 0L) {
+        output.WriteRawTag(24);
+        output.WriteInt64(SplatCount);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -4850,6 +4877,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(16);
         output.WriteInt64(Version);
       }
+      if (SplatCount != 0L) {
+        output.WriteRawTag(24);
+        output.WriteInt64(SplatCount);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -4865,6 +4896,9 @@ namespace WorldStream.V1 {
       }
       if (Version != 0L) {
         size += 1 + pb::CodedOutputStream.ComputeInt64Size(Version);
+      }
+      if (SplatCount != 0L) {
+        size += 1 + pb::CodedOutputStream.ComputeInt64Size(SplatCount);
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -4886,6 +4920,9 @@ namespace WorldStream.V1 {
       }
       if (other.Version != 0L) {
         Version = other.Version;
+      }
+      if (other.SplatCount != 0L) {
+        SplatCount = other.SplatCount;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -4913,6 +4950,10 @@ namespace WorldStream.V1 {
             Version = input.ReadInt64();
             break;
           }
+          case 24: {
+            SplatCount = input.ReadInt64();
+            break;
+          }
         }
       }
     #endif
@@ -4937,6 +4978,10 @@ namespace WorldStream.V1 {
           }
           case 16: {
             Version = input.ReadInt64();
+            break;
+          }
+          case 24: {
+            SplatCount = input.ReadInt64();
             break;
           }
         }
@@ -9442,6 +9487,7 @@ namespace WorldStream.V1 {
       pendingTiles_ = other.pendingTiles_;
       residentSplats_ = other.residentSplats_;
       pendingGeneration_ = other.pendingGeneration_;
+      worldVersion_ = other.worldVersion_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -9470,7 +9516,9 @@ namespace WorldStream.V1 {
     public const int CompleteFieldNumber = 2;
     private bool complete_;
     /// <summary>
-    /// True when every tile the view needs is sent and no generation for it is pending.
+    /// True when the view is complete as a player would see it: every tile the view needs has been
+    /// sent at the level of detail chosen for its distance and at the world's current version
+    /// (`world_version`), and no generation the view waits on is pending (docs/streaming.md).
     /// </summary>
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
@@ -9526,6 +9574,22 @@ namespace WorldStream.V1 {
       }
     }
 
+    /// <summary>Field number for the "world_version" field.</summary>
+    public const int WorldVersionFieldNumber = 6;
+    private long worldVersion_;
+    /// <summary>
+    /// The world version the status was taken at: when `complete`, every tile the view needs is
+    /// held at its chosen level of detail and at this version of the world.
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public long WorldVersion {
+      get { return worldVersion_; }
+      set {
+        worldVersion_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -9546,6 +9610,7 @@ namespace WorldStream.V1 {
       if (PendingTiles != other.PendingTiles) return false;
       if (ResidentSplats != other.ResidentSplats) return false;
       if (PendingGeneration != other.PendingGeneration) return false;
+      if (WorldVersion != other.WorldVersion) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -9558,6 +9623,7 @@ namespace WorldStream.V1 {
       if (PendingTiles != 0) hash ^= PendingTiles.GetHashCode();
       if (ResidentSplats != 0L) hash ^= ResidentSplats.GetHashCode();
       if (PendingGeneration != 0) hash ^= PendingGeneration.GetHashCode();
+      if (WorldVersion != 0L) hash ^= WorldVersion.GetHashCode();
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -9596,6 +9662,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(40);
         output.WriteInt32(PendingGeneration);
       }
+      if (WorldVersion != 0L) {
+        output.WriteRawTag(48);
+        output.WriteInt64(WorldVersion);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -9626,6 +9696,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(40);
         output.WriteInt32(PendingGeneration);
       }
+      if (WorldVersion != 0L) {
+        output.WriteRawTag(48);
+        output.WriteInt64(WorldVersion);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -9650,6 +9724,9 @@ namespace WorldStream.V1 {
       }
       if (PendingGeneration != 0) {
         size += 1 + pb::CodedOutputStream.ComputeInt32Size(PendingGeneration);
+      }
+      if (WorldVersion != 0L) {
+        size += 1 + pb::CodedOutputStream.ComputeInt64Size(WorldVersion);
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -9677,6 +9754,9 @@ namespace WorldStream.V1 {
       }
       if (other.PendingGeneration != 0) {
         PendingGeneration = other.PendingGeneration;
+      }
+      if (other.WorldVersion != 0L) {
+        WorldVersion = other.WorldVersion;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -9713,6 +9793,10 @@ namespace WorldStream.V1 {
             PendingGeneration = input.ReadInt32();
             break;
           }
+          case 48: {
+            WorldVersion = input.ReadInt64();
+            break;
+          }
         }
       }
     #endif
@@ -9746,6 +9830,10 @@ namespace WorldStream.V1 {
           }
           case 40: {
             PendingGeneration = input.ReadInt32();
+            break;
+          }
+          case 48: {
+            WorldVersion = input.ReadInt64();
             break;
           }
         }
@@ -10407,6 +10495,7 @@ namespace WorldStream.V1 {
       fileName_ = other.fileName_;
       mediaType_ = other.mediaType_;
       totalBytes_ = other.totalBytes_;
+      worldVersion_ = other.worldVersion_;
       _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
     }
 
@@ -10467,6 +10556,21 @@ namespace WorldStream.V1 {
       }
     }
 
+    /// <summary>Field number for the "world_version" field.</summary>
+    public const int WorldVersionFieldNumber = 5;
+    private long worldVersion_;
+    /// <summary>
+    /// The world version the file was written from (ViewStatus.world_version counts the same).
+    /// </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public long WorldVersion {
+      get { return worldVersion_; }
+      set {
+        worldVersion_ = value;
+      }
+    }
+
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
     public override bool Equals(object other) {
@@ -10486,6 +10590,7 @@ namespace WorldStream.V1 {
       if (FileName != other.FileName) return false;
       if (MediaType != other.MediaType) return false;
       if (TotalBytes != other.TotalBytes) return false;
+      if (WorldVersion != other.WorldVersion) return false;
       return Equals(_unknownFields, other._unknownFields);
     }
 
@@ -10497,6 +10602,7 @@ namespace WorldStream.V1 {
       if (FileName.Length != 0) hash ^= FileName.GetHashCode();
       if (MediaType.Length != 0) hash ^= MediaType.GetHashCode();
       if (TotalBytes != 0L) hash ^= TotalBytes.GetHashCode();
+      if (WorldVersion != 0L) hash ^= WorldVersion.GetHashCode();
       if (_unknownFields != null) {
         hash ^= _unknownFields.GetHashCode();
       }
@@ -10531,6 +10637,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(32);
         output.WriteInt64(TotalBytes);
       }
+      if (WorldVersion != 0L) {
+        output.WriteRawTag(40);
+        output.WriteInt64(WorldVersion);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(output);
       }
@@ -10557,6 +10667,10 @@ namespace WorldStream.V1 {
         output.WriteRawTag(32);
         output.WriteInt64(TotalBytes);
       }
+      if (WorldVersion != 0L) {
+        output.WriteRawTag(40);
+        output.WriteInt64(WorldVersion);
+      }
       if (_unknownFields != null) {
         _unknownFields.WriteTo(ref output);
       }
@@ -10578,6 +10692,9 @@ namespace WorldStream.V1 {
       }
       if (TotalBytes != 0L) {
         size += 1 + pb::CodedOutputStream.ComputeInt64Size(TotalBytes);
+      }
+      if (WorldVersion != 0L) {
+        size += 1 + pb::CodedOutputStream.ComputeInt64Size(WorldVersion);
       }
       if (_unknownFields != null) {
         size += _unknownFields.CalculateSize();
@@ -10602,6 +10719,9 @@ namespace WorldStream.V1 {
       }
       if (other.TotalBytes != 0L) {
         TotalBytes = other.TotalBytes;
+      }
+      if (other.WorldVersion != 0L) {
+        WorldVersion = other.WorldVersion;
       }
       _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
     }
@@ -10634,6 +10754,10 @@ namespace WorldStream.V1 {
             TotalBytes = input.ReadInt64();
             break;
           }
+          case 40: {
+            WorldVersion = input.ReadInt64();
+            break;
+          }
         }
       }
     #endif
@@ -10663,6 +10787,10 @@ namespace WorldStream.V1 {
           }
           case 32: {
             TotalBytes = input.ReadInt64();
+            break;
+          }
+          case 40: {
+            WorldVersion = input.ReadInt64();
             break;
           }
         }
