@@ -11,17 +11,35 @@ namespace WorldStream.Core
         public readonly TileKey Key;
         public readonly long Version;
 
+        /// <summary>
+        /// Splats held of the tile (the count of the tile decoded), sent as HeldTile.splat_count:
+        /// the server counts a resumed client's holdings against the splat budget with it, and a
+        /// tile of an older version may hold another count than the current one. 0: unknown.
+        /// </summary>
+        public readonly long SplatCount;
+
+        /// <summary>A tile whose splat count is unknown (0): the server assumes the current version's.</summary>
         public HeldTileEntry(TileKey key, long version)
+            : this(key, version, 0)
         {
-            Key = key;
-            Version = version;
         }
 
-        public bool Equals(HeldTileEntry other) => Key == other.Key && Version == other.Version;
+        public HeldTileEntry(TileKey key, long version, long splatCount)
+        {
+            if (splatCount < 0) throw new ArgumentOutOfRangeException(nameof(splatCount), "a splat count is not negative");
+            Key = key;
+            Version = version;
+            SplatCount = splatCount;
+        }
+
+        public bool Equals(HeldTileEntry other) =>
+            Key == other.Key && Version == other.Version && SplatCount == other.SplatCount;
 
         public override bool Equals(object obj) => obj is HeldTileEntry other && Equals(other);
 
-        public override int GetHashCode() => Key.GetHashCode() * 397 ^ Version.GetHashCode();
+        public override string ToString() => Key + "@" + Version + " (" + SplatCount + " splats)";
+
+        public override int GetHashCode() => (Key.GetHashCode() * 397 ^ Version.GetHashCode()) * 397 ^ SplatCount.GetHashCode();
     }
 
     /// <summary>A manifest text that cannot be read; <see cref="Line"/> is 1-based.</summary>
@@ -43,18 +61,22 @@ namespace WorldStream.Core
     /// for this one's. It also has a small text form for keeping it beside a tile cache across
     /// runs:
     /// <code>
-    /// worldstream-held-tiles 2
+    /// worldstream-held-tiles 3
     /// world worlds/lobby
     /// uid 5f0c9e2a...        (World.uid; no such line when the world has none)
-    /// tile 0 0 -1 2 7        (x y z lod version)
+    /// tile 0 0 -1 2 7 4096   (x y z lod version splats; splats 0 = unknown)
     /// </code>
-    /// Version 1 (no uid line) still reads, with an empty uid: the server then resumes none of its
-    /// tiles of a world that has a uid, and removes them. At most one entry per cell, as the
-    /// stream's rule allows.
+    /// Versions 1 and 2 (tiles without splat counts) still read, with every count 0: the server
+    /// then assumes the current version's count of each tile. Version 1 (no uid line) reads with
+    /// an empty uid: the server then resumes none of its tiles of a world that has a uid, and
+    /// removes them. At most one entry per cell, as the stream's rule allows.
     /// </summary>
     public sealed class HeldTileManifest
     {
-        public const string FirstLine = "worldstream-held-tiles 2";
+        public const string FirstLine = "worldstream-held-tiles 3";
+
+        /// <summary>The first line of manifests written before held tiles had splat counts.</summary>
+        public const string FirstLineVersion2 = "worldstream-held-tiles 2";
 
         /// <summary>The first line of manifests written before worlds had uids.</summary>
         public const string FirstLineVersion1 = "worldstream-held-tiles 1";
@@ -120,7 +142,8 @@ namespace WorldStream.Core
                     .Append(e.Key.Y.ToString(CultureInfo.InvariantCulture)).Append(' ')
                     .Append(e.Key.Z.ToString(CultureInfo.InvariantCulture)).Append(' ')
                     .Append(e.Key.Lod.ToString(CultureInfo.InvariantCulture)).Append(' ')
-                    .Append(e.Version.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                    .Append(e.Version.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                    .Append(e.SplatCount.ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
             return text.ToString();
         }
@@ -129,7 +152,8 @@ namespace WorldStream.Core
         {
             if (text == null) throw new ArgumentNullException(nameof(text));
             var lines = text.Replace("\r\n", "\n").Split('\n');
-            if (lines[0] != FirstLine && lines[0] != FirstLineVersion1)
+            bool counted = lines[0] == FirstLine;
+            if (!counted && lines[0] != FirstLineVersion2 && lines[0] != FirstLineVersion1)
             {
                 throw new ManifestFormatException(1, "expected '" + FirstLine + "'");
             }
@@ -140,8 +164,8 @@ namespace WorldStream.Core
             string world = lines[1].Substring(6);
             string uid = "";
             int first = 2;
-            // Version 2 names the instance on the line after the world, when the world has a uid.
-            if (lines[0] == FirstLine && lines.Length > 2 && lines[2].StartsWith("uid", StringComparison.Ordinal))
+            // Versions 2 and 3 name the instance on the line after the world, when the world has a uid.
+            if (lines[0] != FirstLineVersion1 && lines.Length > 2 && lines[2].StartsWith("uid", StringComparison.Ordinal))
             {
                 uid = lines[2].Length > 4 && lines[2][3] == ' ' ? lines[2].Substring(4) : "";
                 if (uid.Length == 0 || uid.IndexOfAny(Blanks) >= 0)
@@ -155,7 +179,7 @@ namespace WorldStream.Core
             for (int i = first; i < lines.Length; i++)
             {
                 if (lines[i].Length == 0) continue;
-                var entry = ParseTile(lines[i], i + 1);
+                var entry = ParseTile(lines[i], i + 1, counted);
                 if (!cells.Add(entry.Key.Cell))
                 {
                     throw new ManifestFormatException(i + 1, "a second level of cell " + entry.Key.Cell);
@@ -172,15 +196,18 @@ namespace WorldStream.Core
             }
         }
 
-        static HeldTileEntry ParseTile(string line, int number)
+        /// <param name="counted">Version 3: the line ends with the tile's splat count.</param>
+        static HeldTileEntry ParseTile(string line, int number, bool counted)
         {
             var parts = line.Split(' ');
-            if (parts.Length != 6 || parts[0] != "tile")
+            int fields = counted ? 6 : 5;
+            if (parts.Length != fields + 1 || parts[0] != "tile")
             {
-                throw new ManifestFormatException(number, "expected 'tile x y z lod version', got '" + line + "'");
+                string form = counted ? "tile x y z lod version splats" : "tile x y z lod version";
+                throw new ManifestFormatException(number, "expected '" + form + "', got '" + line + "'");
             }
-            var values = new long[5];
-            for (int j = 0; j < 5; j++)
+            var values = new long[6];
+            for (int j = 0; j < fields; j++)
             {
                 if (!long.TryParse(parts[j + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
                         out values[j]))
@@ -193,8 +220,9 @@ namespace WorldStream.Core
                 }
             }
             if (values[3] < 0) throw new ManifestFormatException(number, "negative level " + values[3]);
+            if (values[5] < 0) throw new ManifestFormatException(number, "negative splat count " + values[5]);
             var key = new TileKey((int)values[0], (int)values[1], (int)values[2], (int)values[3]);
-            return new HeldTileEntry(key, values[4]);
+            return new HeldTileEntry(key, values[4], values[5]);
         }
     }
 }

@@ -27,6 +27,7 @@ namespace WorldStream.Core
             public long Number;
             public TileKey Key;
             public long Version;
+            public long SplatCount;
             public string WorldUid;
         }
 
@@ -55,8 +56,16 @@ namespace WorldStream.Core
             }
         }
 
-        /// <summary>A decoded tile is queued; returns its delivery number.</summary>
-        public long Tile(TileKey key, long version) => Log(new Delivery { Kind = Kind.Tile, Key = key, Version = version });
+        /// <summary>
+        /// A decoded tile of <paramref name="splatCount"/> splats is queued; returns its delivery
+        /// number. The count is resumed with it: the server counts the tile against the splat
+        /// budget with the count held, which an older version's may not share.
+        /// </summary>
+        public long Tile(TileKey key, long version, long splatCount)
+        {
+            if (splatCount < 0) throw new ArgumentOutOfRangeException(nameof(splatCount), "a splat count is not negative");
+            return Log(new Delivery { Kind = Kind.Tile, Key = key, Version = version, SplatCount = splatCount });
+        }
 
         /// <summary>A TileRemoval is queued; returns its delivery number.</summary>
         public long Removal(TileKey key) => Log(new Delivery { Kind = Kind.Removal, Key = key });
@@ -102,7 +111,7 @@ namespace WorldStream.Core
                             break;
                         case Kind.Tile:
                             // As TileResidency.Commit: the tile replaces what its cell held.
-                            byCell[d.Key.Cell] = new HeldTileEntry(d.Key, d.Version);
+                            byCell[d.Key.Cell] = new HeldTileEntry(d.Key, d.Version, d.SplatCount);
                             break;
                         case Kind.Removal:
                             // As TileResidency.Remove: the cell goes, whatever level it held.

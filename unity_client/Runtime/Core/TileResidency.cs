@@ -92,12 +92,13 @@ namespace WorldStream.Core
         }
 
         /// <summary>
-        /// What to send as ExploreStart.held_tiles (sorted by key) and world_uid on reconnect.
+        /// What to send as ExploreStart.held_tiles (sorted by key) and world_uid on reconnect,
+        /// each tile with the splat count it was committed with.
         /// </summary>
         public HeldTileManifest Manifest(string world)
         {
             var entries = new List<HeldTileEntry>(tiles.Count);
-            foreach (var tile in tiles.Values) entries.Add(new HeldTileEntry(tile.Key, tile.Version));
+            foreach (var tile in tiles.Values) entries.Add(new HeldTileEntry(tile.Key, tile.Version, tile.SplatCount));
             return new HeldTileManifest(world, worldUid, entries);
         }
 

@@ -280,7 +280,7 @@ namespace WorldStream.Transport
                 Tile = tile,
                 PayloadBytes = whole.Payload.Length,
                 GeometricError = whole.Info.GeometricError,
-                Delivery = resume.Tile(whole.Info.Key, whole.Info.Version),
+                Delivery = resume.Tile(whole.Info.Key, whole.Info.Version, tile.SplatCount),
             }, tile.SplatCount);
         }
 

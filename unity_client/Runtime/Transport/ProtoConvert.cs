@@ -25,8 +25,9 @@ namespace WorldStream.Transport
 
         /// <summary>
         /// The first request: Unity's frame (the server converts everything to it), the encodings
-        /// this package decodes, preferred first, and the tiles already held with the uid of the
-        /// world instance they came from. A manifest of another world is not sent.
+        /// this package decodes, preferred first, and the tiles already held (each with the splat
+        /// count held of it) with the uid of the world instance they came from. A manifest of
+        /// another world is not sent.
         /// </summary>
         public static Api.ExploreRequest Start(ExploreOptions options, HeldTileManifest held)
         {
@@ -45,7 +46,12 @@ namespace WorldStream.Transport
                 start.WorldUid = held.WorldUid;
                 foreach (var entry in held.Tiles)
                 {
-                    start.HeldTiles.Add(new Api.HeldTile { Key = ToProto(entry.Key), Version = entry.Version });
+                    start.HeldTiles.Add(new Api.HeldTile
+                    {
+                        Key = ToProto(entry.Key),
+                        Version = entry.Version,
+                        SplatCount = entry.SplatCount,
+                    });
                 }
             }
             return new Api.ExploreRequest { Start = start };

@@ -64,6 +64,13 @@ namespace WorldStream.Unity
 
         public Api.ExploreHeader Header { get; private set; }
 
+        /// <summary>
+        /// The world version (ViewStatus.world_version) the latest complete view was taken at:
+        /// everything that view needs is held at its chosen level and at this version. 0 until a
+        /// view completes; it stays while later views are still on their way.
+        /// </summary>
+        public long CompleteWorldVersion { get; private set; }
+
         public string World => world;
 
         /// <summary>Sets where and what to stream; takes effect the next time the component is enabled.</summary>
@@ -154,6 +161,7 @@ namespace WorldStream.Unity
                     heldDirty = true;
                     break;
                 case StreamEventKind.ViewStatus:
+                    if (e.Status.Complete) CompleteWorldVersion = e.Status.WorldVersion;
                     ViewStatusChanged?.Invoke(e.Status);
                     break;
                 case StreamEventKind.Warning:

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using WorldStream.Core;
 
 namespace WorldStream.Tests
@@ -84,9 +85,9 @@ namespace WorldStream.Tests
             residency.Commit(Key(0, 0, 0, 2), 1, 10);
             var manifest = residency.Manifest("worlds/lobby");
             Check.Equal(3, manifest.Tiles.Count, "entries");
-            Check.Equal(new HeldTileEntry(Key(-1, 0, 7, 0), 6), manifest.Tiles[0], "first");
-            Check.Equal(new HeldTileEntry(Key(0, 0, 0, 2), 1), manifest.Tiles[1], "second");
-            Check.Equal(new HeldTileEntry(Key(3, 0, 0, 0), 2), manifest.Tiles[2], "third");
+            Check.Equal(new HeldTileEntry(Key(-1, 0, 7, 0), 6, 10), manifest.Tiles[0], "first");
+            Check.Equal(new HeldTileEntry(Key(0, 0, 0, 2), 1, 10), manifest.Tiles[1], "second");
+            Check.Equal(new HeldTileEntry(Key(3, 0, 0, 0), 2, 10), manifest.Tiles[2], "third");
         }
 
         public static void The_manifest_round_trips_through_its_text_form()
@@ -108,22 +109,61 @@ namespace WorldStream.Tests
             foreach (var entry in back.Tiles) Check.True(residency.Holds(entry.Key, entry.Version), "held " + entry.Key);
         }
 
+        /// <summary>
+        /// A resume sends what is really held: each tile's splat count as decoded, which an older
+        /// version's can differ from, kept through the text form a cache stores across runs.
+        /// </summary>
+        public static void Held_splat_counts_survive_the_manifest_and_its_text_form()
+        {
+            var residency = new TileResidency(100000);
+            residency.WorldUid = "5f0c";
+            residency.Commit(Key(0, 0, -1, 2), 7, 4096);
+            residency.Commit(Key(4, 1, 0, 0), 3, 99949);
+            // A finer level replaces the cell's count.
+            residency.Commit(Key(0, 0, -1, 1), 8, 12000);
+            var manifest = residency.Manifest("worlds/lobby");
+            Check.Equal(new HeldTileEntry(Key(0, 0, -1, 1), 8, 12000), manifest.Tiles[0], "the refined cell's count");
+            Check.Equal(new HeldTileEntry(Key(4, 1, 0, 0), 3, 99949), manifest.Tiles[1], "the other cell's count");
+            var text = manifest.ToText();
+            Check.Equal("worldstream-held-tiles 3\nworld worlds/lobby\nuid 5f0c\n" +
+                "tile 0 0 -1 1 8 12000\ntile 4 1 0 0 3 99949\n", text, "text");
+            var back = HeldTileManifest.Parse(text);
+            Check.Equal(12000L, back.Tiles[0].SplatCount, "first count read back");
+            Check.Equal(99949L, back.Tiles[1].SplatCount, "second count read back");
+            Check.True(back.Tiles.SequenceEqual(manifest.Tiles), "every entry read back");
+            Check.Throws<ArgumentOutOfRangeException>(() => new HeldTileEntry(Key(0, 0, 0, 0), 1, -5), "a negative count");
+        }
+
+        public static void A_manifest_written_before_splat_counts_still_reads_with_every_count_zero()
+        {
+            var old = HeldTileManifest.Parse(
+                "worldstream-held-tiles 2\nworld worlds/lobby\nuid 5f0c\ntile 0 0 -1 2 7\ntile 4 1 0 0 3\n");
+            Check.Equal("5f0c", old.WorldUid, "uid");
+            Check.Equal(new HeldTileEntry(Key(0, 0, -1, 2), 7, 0), old.Tiles[0], "first tile, count unknown");
+            Check.Equal(new HeldTileEntry(Key(4, 1, 0, 0), 3, 0), old.Tiles[1], "second tile, count unknown");
+            Check.Equal("worldstream-held-tiles 3\nworld worlds/lobby\nuid 5f0c\ntile 0 0 -1 2 7 0\ntile 4 1 0 0 3 0\n",
+                old.ToText(), "written again as version 3 with unknown counts");
+        }
+
         public static void A_damaged_manifest_names_its_bad_line()
         {
             string head = HeldTileManifest.FirstLine + "\nworld worlds/a\n";
             var cases = new[]
             {
-                Tuple.Create("worldstream-held-tiles 3\nworld worlds/a\n", 1),
+                Tuple.Create("worldstream-held-tiles 4\nworld worlds/a\n", 1),
                 Tuple.Create(head + "uid\ntile 0 0 0 0 1\n", 3),
                 Tuple.Create(head + "uid two words\n", 3),
-                Tuple.Create(head + "tile 0 0 0 0 1\nuid 5f0c\n", 4),
+                Tuple.Create(head + "tile 0 0 0 0 1 5\nuid 5f0c\n", 4),
                 Tuple.Create(HeldTileManifest.FirstLineVersion1 + "\nworld worlds/a\nuid 5f0c\n", 3),
                 Tuple.Create(HeldTileManifest.FirstLine + "\nplanet worlds/a\n", 2),
-                Tuple.Create(head + "tile 0 0 0 0 1\ntile 0 0 0 1 1\n", 4),
-                Tuple.Create(head + "tile 0 0 zero 0 1\n", 3),
-                Tuple.Create(head + "tile 0 0 0 -1 1\n", 3),
-                Tuple.Create(head + "tile 0 0 0 0\n", 3),
-                Tuple.Create(head + "tile 0 0 99999999999 0 1\n", 3),
+                Tuple.Create(head + "tile 0 0 0 0 1 5\ntile 0 0 0 1 1 5\n", 4),
+                Tuple.Create(head + "tile 0 0 zero 0 1 5\n", 3),
+                Tuple.Create(head + "tile 0 0 0 -1 1 5\n", 3),
+                Tuple.Create(head + "tile 0 0 0 0 1\n", 3),
+                Tuple.Create(head + "tile 0 0 0 0 1 -5\n", 3),
+                Tuple.Create(head + "tile 0 0 0 0 1 five\n", 3),
+                Tuple.Create(HeldTileManifest.FirstLineVersion2 + "\nworld worlds/a\ntile 0 0 0 0 1 5\n", 3),
+                Tuple.Create(head + "tile 0 0 99999999999 0 1 5\n", 3),
             };
             foreach (var c in cases)
             {
@@ -150,8 +190,8 @@ namespace WorldStream.Tests
             Check.Equal("5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00", manifest.WorldUid, "the residency's uid");
             var text = manifest.ToText();
             Check.Equal(
-                "worldstream-held-tiles 2\nworld worlds/lobby\nuid 5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00\n" +
-                "tile 0 0 -1 2 7\ntile 4 1 0 0 3\n", text, "text");
+                "worldstream-held-tiles 3\nworld worlds/lobby\nuid 5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00\n" +
+                "tile 0 0 -1 2 7 10\ntile 4 1 0 0 3 10\n", text, "text");
             var back = HeldTileManifest.Parse(text.Replace("\n", "\r\n"));
             Check.Equal("worlds/lobby", back.World, "world");
             Check.Equal(manifest.WorldUid, back.WorldUid, "uid");
@@ -159,7 +199,7 @@ namespace WorldStream.Tests
             Check.Equal(text, back.ToText(), "the same text again");
             var noUid = new HeldTileManifest("worlds/lobby", new[] { new HeldTileEntry(Key(1, 0, 0, 0), 1) });
             Check.Equal("", noUid.WorldUid, "no uid given");
-            Check.Equal("worldstream-held-tiles 2\nworld worlds/lobby\ntile 1 0 0 0 1\n", noUid.ToText(),
+            Check.Equal("worldstream-held-tiles 3\nworld worlds/lobby\ntile 1 0 0 0 1 0\n", noUid.ToText(),
                 "a world without a uid has no uid line");
             Check.Equal("", HeldTileManifest.Parse(noUid.ToText()).WorldUid, "and reads back without one");
         }
@@ -170,8 +210,8 @@ namespace WorldStream.Tests
             Check.Equal("worlds/lobby", old.World, "world");
             Check.Equal("", old.WorldUid, "no uid");
             Check.Equal(new HeldTileEntry(Key(0, 0, -1, 2), 7), old.Tiles[0], "its tile");
-            Check.Equal("worldstream-held-tiles 2\nworld worlds/lobby\ntile 0 0 -1 2 7\n", old.ToText(),
-                "written again as version 2");
+            Check.Equal("worldstream-held-tiles 3\nworld worlds/lobby\ntile 0 0 -1 2 7 0\n", old.ToText(),
+                "written again as version 3");
         }
 
         public static void Clearing_the_residency_forgets_the_world_uid()

@@ -24,8 +24,8 @@ namespace WorldStream.Tests
         {
             var log = new ResumeLog(World, null);
             long first = log.Header("u1");
-            long a = log.Tile(Key(0, 0, 0, 1), 3);
-            log.Tile(Key(1, 0, 0, 1), 4);
+            long a = log.Tile(Key(0, 0, 0, 1), 3, 10);
+            log.Tile(Key(1, 0, 0, 1), 4, 10);
             // The main thread applied the header and the first tile; the second is still queued.
             log.Applied(Held("u1", new HeldTileEntry(Key(0, 0, 0, 1), 3)), a);
             Check.Equal(1L, first, "deliveries are numbered from 1");
@@ -38,8 +38,28 @@ namespace WorldStream.Tests
         public static void A_queued_finer_level_replaces_the_held_level_of_its_cell()
         {
             var log = new ResumeLog(World, Held("u1", new HeldTileEntry(Key(2, 0, -1, 2), 1)));
-            log.Tile(Key(2, 0, -1, 0), 5);
+            log.Tile(Key(2, 0, -1, 0), 5, 10);
             Check.Equal("u1: " + Key(2, 0, -1, 0) + "@5", Describe(log.Manifest()), "one level per cell");
+        }
+
+        /// <summary>
+        /// The server counts a resumed client's holdings against the splat budget with the counts
+        /// the manifest sends: a tile of an older version can hold another count than the
+        /// current one, and assuming the current one stalled a resume under a tight budget.
+        /// </summary>
+        public static void A_resumed_tile_carries_the_splat_count_it_was_decoded_with()
+        {
+            var log = new ResumeLog(World, Held("u1",
+                new HeldTileEntry(Key(0, 0, 0, 1), 2, 700), new HeldTileEntry(Key(4, 0, 0, 0), 1, 0)));
+            log.Tile(Key(1, 0, 0, 2), 3, 1234);
+            // A finer level of a held cell replaces its count with its own.
+            log.Tile(Key(0, 0, 0, 0), 3, 5000);
+            var tiles = log.Manifest().Tiles;
+            Check.Equal(3, tiles.Count, "entries");
+            Check.Equal(new HeldTileEntry(Key(0, 0, 0, 0), 3, 5000), tiles[0], "the replaced cell, with the new level's count");
+            Check.Equal(new HeldTileEntry(Key(1, 0, 0, 2), 3, 1234), tiles[1], "the queued tile, with its decoded count");
+            Check.Equal(new HeldTileEntry(Key(4, 0, 0, 0), 1, 0), tiles[2], "a reported tile of unknown count stays unknown");
+            Check.Throws<ArgumentOutOfRangeException>(() => log.Tile(Key(9, 0, 0, 0), 1, -1), "a negative count");
         }
 
         public static void A_queued_removal_drops_the_held_cell_whatever_level_it_names()
@@ -53,7 +73,7 @@ namespace WorldStream.Tests
         {
             var log = new ResumeLog(World, Held("u1", new HeldTileEntry(Key(0, 0, 0, 0), 1)));
             log.Header("u2");
-            log.Tile(Key(5, 0, 0, 1), 1);
+            log.Tile(Key(5, 0, 0, 1), 1, 10);
             Check.Equal("u2: " + Key(5, 0, 0, 1) + "@1", Describe(log.Manifest()), "only the new instance's tile");
             var same = new ResumeLog(World, Held("u1", new HeldTileEntry(Key(0, 0, 0, 0), 1)));
             same.Header("u1");
@@ -64,9 +84,9 @@ namespace WorldStream.Tests
         {
             var log = new ResumeLog(World, null);
             log.Header("u1");
-            log.Tile(Key(0, 0, 0, 0), 1);
+            log.Tile(Key(0, 0, 0, 0), 1, 10);
             long removal = log.Removal(Key(0, 0, 0, 0));
-            long later = log.Tile(Key(0, 0, 0, 0), 2);
+            long later = log.Tile(Key(0, 0, 0, 0), 2, 10);
             // Applied through the removal: the report (empty) stands, only the later tile is replayed.
             log.Applied(Held("u1"), removal);
             Check.Equal(1, log.Pending, "one delivery still queued");
@@ -116,8 +136,9 @@ namespace WorldStream.Tests
                     else
                     {
                         long version = random.Next(1, 5);
-                        log.Tile(key, version);
-                        queue.Enqueue(() => streamer.Apply(key, version, new DecodedTile(0, 2, 0, 0, 0, 10), now));
+                        int splats = random.Next(1, 40);
+                        log.Tile(key, version, splats);
+                        queue.Enqueue(() => streamer.Apply(key, version, new DecodedTile(0, 2, 0, 0, 0, splats), now));
                     }
                     for (int i = random.Next(3); i > 0 && queue.Count > 0; i--)
                     {
@@ -128,13 +149,16 @@ namespace WorldStream.Tests
                     if (random.Next(4) != 0) continue;
                     // A reconnect: the manifest now, against what the main thread holds once it
                     // has applied the rest of the queue.
-                    var manifest = Describe(log.Manifest());
+                    var resumed = log.Manifest();
                     while (queue.Count > 0)
                     {
                         queue.Dequeue()();
                         appliedThrough++;
                     }
-                    Check.Equal(Describe(streamer.Residency.Manifest(World)), manifest, "seed " + seed + " step " + step);
+                    var held = streamer.Residency.Manifest(World);
+                    Check.Equal(Describe(held), Describe(resumed), "seed " + seed + " step " + step);
+                    Check.True(held.Tiles.SequenceEqual(resumed.Tiles),
+                        "the same splat counts, seed " + seed + " step " + step);
                 }
             }
         }
