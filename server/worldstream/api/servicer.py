@@ -202,6 +202,7 @@ class WorldStreamServicer(pb_grpc.WorldStreamServicer):
                     file_name=f"{world_id}.{exported.extension}",
                     media_type=exported.media_type,
                     total_bytes=exported.size,
+                    world_version=exported.version,
                 )
             )
             async for chunk in self._export_chunks(world_id, exported):

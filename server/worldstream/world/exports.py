@@ -73,6 +73,8 @@ class ExportedFile:
     temporary: BinaryIO | None = None
     """Where the data dir could not take the file (read-only, full): an unnamed temporary
     file holding it instead, gone when closed."""
+    version: int = 0
+    """The world version the file was written from (ExportHeader.world_version)."""
 
     def open(self) -> BinaryIO:
         """The file to send from; the caller closes it."""
@@ -252,7 +254,9 @@ class Exports:
                         temporary.close()
                         raise
                     instance = self.files.dir(dir_name)
-                    return ExportedFile(None, size, extension, media_type, instance, temporary)
+                    return ExportedFile(
+                        None, size, extension, media_type, instance, temporary, version
+                    )
                 # Its checksum last: a file without one (a write cut off) is written again.
                 self.files.write_file(
                     dir_name, name + CHECKSUM, lambda out: out.write(digest.hexdigest().encode())
@@ -266,7 +270,9 @@ class Exports:
                         with contextlib.suppress(OSError):
                             old.unlink()
             size = path.stat().st_size
-        return ExportedFile(path, size, extension, media_type, self.files.dir(dir_name))
+        return ExportedFile(
+            path, size, extension, media_type, self.files.dir(dir_name), version=version
+        )
 
     def _intact(self, path: Path) -> bool:
         """The file is there with its checksum, and matches it: checked once per file and
