@@ -133,7 +133,7 @@ async def explore(shared: Shared, context: grpc.aio.ServicerContext) -> None:
         frame = convert.engine_frame(start.engine_frame, "start.engine_frame")
         limits = session_limits(start, config)
         encoding = chosen_encoding(start)
-        manifest = {convert.tile_key(h.key): h.version for h in start.held_tiles}
+        manifest = held_manifest(start.held_tiles)
         loaded = await shared.run_io(shared.worlds.load, world_id)
         foreign: list = []
         if manifest and start.world_uid != loaded.record.uid:
@@ -150,6 +150,20 @@ async def explore(shared: Shared, context: grpc.aio.ServicerContext) -> None:
     generate = config.generate_on_demand and not start.no_generation
     stream = _Stream(shared, context, loaded, frame, encoding, colliders, generate)
     await stream.run(limits, manifest, start.engine_frame, foreign)
+
+
+def held_manifest(held_tiles) -> dict:
+    """The start's held tiles as the session reads them: key -> (version, splat count)."""
+    manifest = {}
+    for index, held in enumerate(held_tiles):
+        if held.splat_count < 0:
+            raise InvalidArgument(
+                "INVALID_HELD_TILE",
+                f"held_tiles[{index}].splat_count is negative ({held.splat_count})",
+                field=f"held_tiles[{index}].splat_count",
+            )
+        manifest[convert.tile_key(held.key)] = (held.version, held.splat_count)
+    return manifest
 
 
 class _Stream:
@@ -182,6 +196,7 @@ class _Stream:
         self.answered = -1  # the latest view whose first urgent tile has been sent
         self.closed = False  # the client has half-closed: no view or ack will come
         self.last_status: ViewStatusEvent | None = None  # the latest ViewStatus written
+        self.stall_said = -1  # the latest view a stall warning was said for
         self.status_is_last = False  # ...and nothing written after it
 
     async def _write(self, response: pb.ExploreResponse) -> None:
@@ -191,7 +206,9 @@ class _Stream:
     async def run(self, limits: SessionLimits, manifest, frame_number: int, foreign) -> None:
         loop = asyncio.get_running_loop()
         margin = 0.25 * self.loaded.record.tile_size_m
-        session, resumed, gone = ExploreSession.resume(self.loaded.cells, limits, margin, manifest)
+        session, resumed, gone = ExploreSession.resume(
+            self.loaded.cells, limits, margin, manifest, self.loaded.version
+        )
         self.session = session
         # A client that resumes with colliders on holds the colliders of its current tiles.
         self.collider_sent = {key: held.version for key, held in session.held.items()}
@@ -267,6 +284,8 @@ class _Stream:
             if send is None:
                 # Nothing to send until the client or a job says something.
                 self._drop_slot()
+                if current:
+                    await self._say_stall()
                 if not await self._apply(await self.queue.get(), loop):
                     return
                 continue
@@ -292,10 +311,41 @@ class _Stream:
                     pending_tiles=status.pending_tiles,
                     resident_splats=status.resident_splats,
                     pending_generation=status.pending_generation,
+                    world_version=status.world_version,
                 )
             )
         )
         self.status_is_last = True
+
+    async def _say_stall(self) -> None:
+        """A view that is not complete with nothing to send and nothing to wait for (credit,
+        generation) is said once, so no stall is silent: the budget cannot hold the view."""
+        stall = self.session.stall()
+        if stall is None or self.stall_said == stall.sequence:
+            return
+        self.stall_said = stall.sequence
+        if stall.left_out:
+            await self._write(
+                warning(
+                    "VIEW_OVER_BUDGET",
+                    f"the view needs {stall.need} splats at its coarsest levels; the splat budget "
+                    f"is {stall.budget}: {stall.left_out} visible cells are not sent and the view "
+                    "cannot be complete",
+                    sequence=stall.sequence,
+                    need=stall.need,
+                    budget=stall.budget,
+                    left_out=stall.left_out,
+                )
+            )
+        else:
+            await self._write(
+                warning(
+                    "VIEW_STALLED",
+                    "the view is not complete and nothing more can be sent (a scheduler fault)",
+                    sequence=stall.sequence,
+                    budget=stall.budget,
+                )
+            )
 
     async def _end_after_close(self) -> None:
         """The stream's end after a half-close, with OK: its last message is the ViewStatus of
@@ -304,14 +354,7 @@ class _Stream:
         session = self.session
         if session.sequence < 0:
             return
-        pending = len(session.pending())
-        final = ViewStatusEvent(
-            session.sequence,
-            pending == 0 and session.pending_generation == 0,
-            pending,
-            session.resident_splats,
-            session.pending_generation,
-        )
+        final = session.status()
         if not (self.status_is_last and final == self.last_status):
             await self._write_status(final)
 
@@ -444,7 +487,7 @@ class _Stream:
         if grown.version <= self.loaded.version:
             return
         self.loaded = grown
-        gone = self.session.set_cells(grown.cells)
+        gone = self.session.set_cells(grown.cells, grown.version)
         await self._remove(gone, pb.TILE_REMOVAL_REASON_DELETED)
         self.generation.replan(self.session.sequence)
         if self.want_colliders:

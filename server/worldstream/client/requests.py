@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from worldstream.geometry.camera import Camera
@@ -54,18 +56,22 @@ def start_request(
     frame: EngineFrame = EngineFrame.GLTF,
     splat_budget: int = 0,
     credit_bytes: int = 0,
-    held: dict[tuple[int, int, int, int], int] | None = None,
+    held: Mapping[tuple[int, int, int, int], int | tuple[int, int]] | None = None,
     colliders: bool = False,
     encodings: tuple[int, ...] = (pb.TILE_ENCODING_QUANTIZED_V1, pb.TILE_ENCODING_RAW_F32),
     no_generation: bool = False,
     world_uid: str = "",
 ) -> pb.ExploreRequest:
-    """`held` and `world_uid`: the tiles kept from an earlier stream of the world, and the
-    World.uid that stream's header named (tiles of another instance are all removed)."""
-    held_tiles = [
-        pb.HeldTile(key=pb.TileKey(x=k[0], y=k[1], z=k[2], lod=k[3]), version=v)
-        for k, v in (held or {}).items()
-    ]
+    """`held` and `world_uid`: the tiles kept from an earlier stream of the world, key ->
+    (version, splat count) or version alone, and the World.uid that stream's header named
+    (tiles of another instance are all removed). Send the counts: a tile of an older version
+    may hold another number of splats than the current one, and the server keeps the budget
+    against what the client holds (without them it assumes the current version's counts)."""
+    held_tiles = []
+    for k, entry in (held or {}).items():
+        version, count = entry if isinstance(entry, tuple) else (entry, 0)
+        key = pb.TileKey(x=k[0], y=k[1], z=k[2], lod=k[3])
+        held_tiles.append(pb.HeldTile(key=key, version=version, splat_count=count))
     return pb.ExploreRequest(
         start=pb.ExploreStart(
             world=world_name(world),

@@ -85,8 +85,11 @@ class HeldTiles:
     def drop(self, key: tuple[int, int, int, int]) -> None:
         self.tiles.pop(key[:3], None)
 
-    def manifest(self) -> dict[tuple[int, int, int, int], int]:
-        return {(*cell, lod): version for cell, (lod, version, _) in self.tiles.items()}
+    def manifest(self) -> dict[tuple[int, int, int, int], tuple[int, int]]:
+        """What a resumed stream is told the client holds: key -> (version, splat count); the
+        server keeps the budget against these counts, which for an older version may differ
+        from the current one's."""
+        return {(*cell, lod): (version, t.count) for cell, (lod, version, t) in self.tiles.items()}
 
     @property
     def splat_count(self) -> int:

@@ -15,11 +15,19 @@ the scheduler (3D Tiles practice, DESIGN.md § Tiles):
    refinements, then cells the camera's velocity will bring into view (prefetch).
 
 Sending never takes the client over its budget: held cells the plan does not need are dropped
-first (farthest first); a cell held finer than the plan wants is sent coarser to make room.
+first (farthest first); a cell held finer than the plan wants is sent coarser to make room, the
+lowest in priority first. A client that holds more than its budget already (a resumed manifest)
+is brought under it: a tile that replaces a held one may go while it adds nothing.
+
+"Complete" is what a player would mean: every visible cell planned (none left out by the budget),
+each held at its planned level or finer at the world's current version, and no generation the
+view waits on pending (the stream's part). A view the budget cannot hold is never complete; the
+stream says why (`stall`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,6 +94,17 @@ class ViewStatusEvent:
     pending_tiles: int
     resident_splats: int
     pending_generation: int
+    world_version: int = 0
+
+
+@dataclass(frozen=True)
+class Stall:
+    """Why a view that is not complete has nothing to send: the budget cannot hold it."""
+
+    sequence: int
+    need: int  # splats of every visible cell at its coarsest level
+    budget: int
+    left_out: int  # visible cells left out of the plan
 
 
 def _cell(key: TileKey) -> TileKey:
@@ -102,6 +121,7 @@ class ExploreSession:
     sequence: int = -1
     pending_generation: int = 0
     resident_splats: int = 0
+    world_version: int = 0  # of `cells`; the stream sets it (statuses are taken at it)
     _view: ViewPlan = EMPTY_PLAN
     _table: CellTable | None = None
     # What the client holds, by table index, for the planner: level (-1: nothing) and version.
@@ -127,17 +147,24 @@ class ExploreSession:
         cells: dict[TileKey, Cell],
         limits: SessionLimits,
         frustum_margin: float,
-        manifest: dict[TileKey, int],
+        manifest: Mapping[TileKey, int | tuple[int, int]],
+        world_version: int = 0,
     ) -> tuple[ExploreSession, int, list[TileKey]]:
         """A session that will not resend what the manifest holds at the current version.
+
+        `manifest`: held tile -> (version, splat count) or version alone; a count of 0 (or
+        none) means unknown: the current version's count at that level is assumed. A tile of
+        an older version may hold another count than the current one, and the budget is kept
+        against what the client really holds.
 
         Returns the session, how many held tiles are current, and the held tiles the client
         should drop: cells or levels that no longer exist, and extra levels of one cell (the
         finest current one is kept).
         """
-        session = cls(cells, limits, frustum_margin)
+        session = cls(cells, limits, frustum_margin, world_version=world_version)
         current, gone = 0, []
-        for key, version in sorted(manifest.items(), key=lambda item: item[0]):
+        for key, entry in sorted(manifest.items(), key=lambda item: item[0]):
+            version, count = entry if isinstance(entry, tuple) else (entry, 0)
             cell = cells.get(_cell(key))
             if cell is None or not 0 <= key.lod <= cell.coarsest:
                 gone.append(key)
@@ -152,7 +179,8 @@ class ExploreSession:
                 gone.append(cell.key_at(old.lod))
                 current -= old.version == cell.version
             # A stale version stays held (the client shows it) until the current one replaces it.
-            session._hold(cell.key, Held(key.lod, version, cell.levels[key.lod].count))
+            count = count if count > 0 else cell.levels[key.lod].count
+            session._hold(cell.key, Held(key.lod, version, count))
             current += is_current
         return session, current, gone
 
@@ -206,10 +234,11 @@ class ExploreSession:
         self._velocity = None if velocity is None else np.asarray(velocity, np.float64)
         self._replan()
 
-    def set_cells(self, cells: dict[TileKey, Cell]) -> list[TileKey]:
+    def set_cells(self, cells: dict[TileKey, Cell], world_version: int = 0) -> list[TileKey]:
         """The world changed: plan against its new cells. Returns held tiles that no longer
         exist (the client should drop them); changed cells are resent by the plan."""
         self.cells = cells
+        self.world_version = world_version
         gone = []
         for cell_key, held in list(self.held.items()):
             cell = cells.get(cell_key)
@@ -342,10 +371,12 @@ class ExploreSession:
                 blocked = True
         if not blocked:
             return None
-        # Nothing fits: make room by sending a cell held finer than the plan wants, coarser.
-        for cell, lod in self._plan + [(c, c.coarsest) for c in self._prefetch]:
+        # Nothing fits: make room by sending a cell held finer than the plan wants, coarser (at
+        # the current version: a stale one is replaced as well), the prefetch and the lowest in
+        # priority first, so a cell gives up detail only to cells ahead of it.
+        for cell, lod in [(c, c.coarsest) for c in self._prefetch][::-1] + self._plan[::-1]:
             held = self.held.get(cell.key)
-            if held is not None and held.version == cell.version and held.lod < lod:
+            if held is not None and held.lod < lod and self._room_for(cell, lod) is not None:
                 return Send(cell, lod, ())
         return None
 
@@ -358,12 +389,8 @@ class ExploreSession:
         """Held tiles to drop so that `cell` at `lod` fits the budget (farthest from it first,
         never one the view or the prefetch wants); None when it cannot fit."""
         old = self.held.get(cell.key)
-        over = (
-            self.resident_splats
-            - (old.count if old else 0)
-            + cell.levels[lod].count
-            - self.limits.splat_budget
-        )
+        grows = cell.levels[lod].count - (old.count if old else 0)
+        over = self.resident_splats + grows - self.limits.splat_budget
         if over <= 0:
             return []
         if self._wanted is None:
@@ -380,7 +407,9 @@ class ExploreSession:
                 break
             over -= self.held[key].count
             drops.append(key)
-        if over > 0:
+        # Still over with a replacement that adds nothing: only a client that came in over its
+        # budget (resumed) gets here, and the replacement brings it no further over.
+        if over > 0 and grows > 0:
             return None
         return [TileKey(k.x, k.y, k.z, self.held[k].lod) for k in drops]
 
@@ -396,20 +425,53 @@ class ExploreSession:
         self.in_flight_bytes = max(0, self.in_flight_bytes - max(0, acked_bytes))
         return ok
 
+    def _tiles_complete(self) -> bool:
+        """Every visible cell is planned and held at its planned level or finer, current."""
+        return self._view.left_out == 0 and self._head() >= len(self._order()[0])
+
+    def status(self) -> ViewStatusEvent:
+        """The latest view as it stands."""
+        complete = self._tiles_complete() and self.pending_generation == 0
+        return ViewStatusEvent(
+            self.sequence,
+            complete,
+            len(self.pending()) + self._view.left_out,
+            self.resident_splats,
+            self.pending_generation,
+            self.world_version,
+        )
+
     def status_if_changed(self) -> ViewStatusEvent | None:
         """A ViewStatus when there is news: a view completes, loading starts (the last status
-        said complete), or the generation the view waits for changes. A camera moving while
-        tiles load is not news: one status per view update would cost a message each, 30 a
-        second per client, and say only "still loading"."""
+        said complete), the generation the view waits for changes, or the world grows (a
+        complete view is said again at the new version). A camera moving while tiles load is
+        not news: one status per view update would cost a message each, 30 a second per client,
+        and say only "still loading"."""
         if self.sequence < 0:
             return None
-        waiting = self._head() < len(self._order()[0])
-        complete = not waiting and self.pending_generation == 0
-        state = (self.sequence if complete else None, complete, self.pending_generation)
+        complete = self._tiles_complete() and self.pending_generation == 0
+        state = (
+            self.sequence if complete else None,
+            complete,
+            self.pending_generation,
+            self.world_version,
+        )
         if self._reported == state:
             return None
         self._reported = state
-        pending = len(self.pending())
-        return ViewStatusEvent(
-            self.sequence, complete, pending, self.resident_splats, self.pending_generation
-        )
+        return self.status()
+
+    def stall(self) -> Stall | None:
+        """Asked when `next_send` has just said nothing: the view is not complete and neither
+        credit nor generation explains it. The budget does when visible cells do not fit even
+        at their coarsest level (`left_out`); otherwise `left_out` is 0 and nothing explains
+        it (a fault of the scheduler, said rather than left as a silent stall)."""
+        if (
+            self.sequence < 0
+            or not self.can_send()
+            or self.pending_generation
+            or self._tiles_complete()
+        ):
+            return None
+        view = self._view
+        return Stall(self.sequence, view.coarse_need, self.limits.splat_budget, view.left_out)

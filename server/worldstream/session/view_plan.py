@@ -10,10 +10,18 @@ The rules (session/explore.py tells why):
 2. every visible cell at its coarsest level, in order, while the budget allows (the first cell
    that does not fit ends the plan);
 3. each planned cell's level: the coarsest whose geometric error spans at most `max_sse_px`
-   pixels at its distance, or the level the client already holds if finer; refined in order, a
-   cell taking the finest of those levels that still fits the budget;
+   pixels at its distance, or the level the client already holds if finer;
+   a. hysteresis: a level the client holds at the current version whose error stays within a band
+      around the threshold (`HYSTERESIS`: not more than `max_sse_px` x HYSTERESIS on screen, and
+      its next coarser level not under `max_sse_px` / HYSTERESIS) is kept as it is, and kept
+      first, in order, before any cell is refined: a held level is never given up for another
+      cell's refinement, so small moves that reorder cells do not trade levels back and forth;
+   b. then refined in order, a cell taking the finest level towards its target that still fits;
 4. prefetch: cells visible from where the velocity takes the camera in `PREFETCH_S`, not planned,
    at their coarsest level, each one that fits.
+
+A plan also says how many visible cells it left out (the budget ended it: the view cannot be
+complete) and the splats the whole view needs at its coarsest levels.
 """
 
 from __future__ import annotations
@@ -33,6 +41,10 @@ from worldstream.tiles.pyramid import Cell
 
 PREFETCH_S = 1.0  # seconds of the camera's velocity to look ahead
 MIN_PREFETCH_SPEED = 0.05  # m/s; slower is standing still
+# The band around max_sse_px within which a held level is kept (rule 3a). Levels are about twice
+# as coarse as the next finer one, so 1.25 keeps a level for a few percent of distance either
+# side of its switch without showing much more than the threshold's blur.
+HYSTERESIS = 1.25
 
 
 class CellTable:
@@ -86,6 +98,8 @@ class ViewPlan:
     cells: np.ndarray  # [K] table indices, in priority order
     lods: np.ndarray  # [K] the level planned for each
     prefetch: np.ndarray  # [P] table indices, at their coarsest level
+    left_out: int = 0  # visible cells the budget left out of the plan (not even coarsest)
+    coarse_need: int = 0  # splats of every visible cell at its coarsest level
 
     def __len__(self) -> int:
         return len(self.cells)
@@ -137,8 +151,20 @@ def plan_view(
         held_lod,
         held_version,
         np.zeros(0, np.int64) if ahead_order is None else ahead_order,
+        HYSTERESIS,
     )
-    return ViewPlan(base, lods, prefetch)
+    coarse = table.coarse_count[order]
+    return ViewPlan(base, lods, prefetch, len(order) - len(base), int(coarse.sum()))
+
+
+@njit(cache=True, nogil=True)
+def _in_band(errors_i, h, coarsest_i, distance, focal, max_sse_px, band):  # pragma: no cover
+    """Rule 3a: level h's error on screen is within the band around the threshold."""
+    if distance <= 0.0:
+        return h == 0  # inside the cell: only full detail
+    too_coarse = h > 0 and errors_i[h] * focal > max_sse_px * band * distance
+    too_fine = h < coarsest_i and errors_i[h + 1] * focal * band <= max_sse_px * distance
+    return not too_coarse and not too_fine
 
 
 @njit(cache=True, nogil=True)
@@ -158,6 +184,7 @@ def _plan_kernel(
     held_lod,
     held_version,
     ahead_order,
+    band,
 ):  # pragma: no cover - compiled; tested through plan_view against plan_view_reference
     # Rules 2-4 of the module docstring, in one pass each, as plan_view_reference reads.
     k, total = 0, 0
@@ -166,8 +193,9 @@ def _plan_kernel(
         k += 1
     base = order[:k].copy()
     lods = np.empty(k, np.int64)
+    targets = np.empty(k, np.int64)
     planned = np.zeros(len(coarse_count), np.bool_)
-    for j in range(k):
+    for j in range(k):  # rule 3a
         i = base[j]
         planned[i] = True
         squared = 0.0
@@ -180,16 +208,27 @@ def _plan_kernel(
             for lod in range(coarsest[i] + 1):
                 if errors[i, lod] * focal <= max_sse_px * distance:
                     target = lod
-        if held_lod[i] >= 0 and held_version[i] == version[i] and held_lod[i] < target:
-            target = held_lod[i]
-        chosen = coarsest[i]
-        for lod in range(target, coarsest[i]):
-            extra = counts[i, lod] - counts[i, coarsest[i]]
+        lods[j] = coarsest[i]
+        held = held_lod[i]
+        if held >= 0 and held_version[i] == version[i]:
+            if _in_band(errors[i], held, coarsest[i], distance, focal, max_sse_px, band):
+                target = held
+                extra = counts[i, held] - counts[i, coarsest[i]]
+                if total + extra <= budget:
+                    lods[j] = held
+                    total += extra
+            elif held < target:
+                target = held
+        targets[j] = target
+    for j in range(k):  # rule 3b
+        i = base[j]
+        start = lods[j]
+        for lod in range(targets[j], start):
+            extra = counts[i, lod] - counts[i, start]
             if total + extra <= budget:
-                chosen = lod
+                lods[j] = lod
                 total += extra
                 break
-        lods[j] = chosen
     prefetch = np.empty(len(ahead_order), np.int64)
     p = 0
     for i in ahead_order:
@@ -218,6 +257,21 @@ def box_distance(position: np.ndarray, box_min: np.ndarray, box_max: np.ndarray)
     return np.linalg.norm(nearest - position, axis=-1)
 
 
+def in_band(cell: Cell, lod: int, distance: float, focal_px: float, max_sse_px: float) -> bool:
+    """Rule 3a, readably: `lod` of `cell` is neither more than HYSTERESIS times too coarse at
+    `distance` nor so fine that its next coarser level is HYSTERESIS times within the threshold."""
+    if distance <= 0.0:
+        return lod == 0
+    errors = cell.errors
+    # In pixels, as choose_lod compares (and in the kernel's operation order, so the two agree
+    # to the bit at the band's edges).
+    too_coarse = lod > 0 and errors[lod] * focal_px > max_sse_px * HYSTERESIS * distance
+    too_fine = (
+        lod < cell.coarsest and errors[lod + 1] * focal_px * HYSTERESIS <= max_sse_px * distance
+    )
+    return not too_coarse and not too_fine
+
+
 def plan_view_reference(
     cells: Mapping[TileKey, Cell],
     held: Mapping[TileKey, tuple[int, int]],
@@ -238,20 +292,31 @@ def plan_view_reference(
         base.append(cell)
         total += count
     focal = float(camera.K[1, 1])
-    plan = []
-    for cell in base:
+    chosen, targets = [], []
+    for cell in base:  # rule 3a: held levels within the band are kept first
         distance = float(box_distance(camera.position, cell.box_min, cell.box_max))
         target = choose_lod(cell, distance, focal, max_sse_px)
+        level = cell.coarsest
         lod_version = held.get(cell.key)
-        if lod_version is not None and lod_version[1] == cell.version and lod_version[0] < target:
-            target = lod_version[0]  # already there: keep it if the budget allows
-        chosen = cell.coarsest
-        for lod in range(target, cell.coarsest):
-            extra = cell.levels[lod].count - cell.levels[cell.coarsest].count
+        if lod_version is not None and lod_version[1] == cell.version:
+            lod = lod_version[0]
+            if in_band(cell, lod, distance, focal, max_sse_px):
+                target = lod
+                extra = cell.levels[lod].count - cell.levels[cell.coarsest].count
+                if total + extra <= splat_budget:
+                    level, total = lod, total + extra
+            elif lod < target:
+                target = lod  # already there: keep it if the budget allows
+        chosen.append(level)
+        targets.append(target)
+    plan = []
+    for cell, level, target in zip(base, chosen, targets, strict=True):  # rule 3b
+        for lod in range(target, level):
+            extra = cell.levels[lod].count - cell.levels[level].count
             if total + extra <= splat_budget:
-                chosen, total = lod, total + extra
+                level, total = lod, total + extra
                 break
-        plan.append((cell, chosen))
+        plan.append((cell, level))
     prefetch = []
     ahead = ahead_camera(camera, velocity)
     if ahead is not None:
