@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -156,3 +158,33 @@ def test_without_fidelity_a_walk_measures_none(tmp_path, shared_server, world):
     assert all(p.fidelity_db is None for p in report.poses)
     assert report.fidelity_db_worst is None and report.fidelity_db_median is None
     assert not list(tmp_path.glob("ref_*.png"))
+
+
+def test_the_walk_command_with_fidelity_reports_it_per_pose_and_its_worst_and_median(
+    tmp_path, small_photo
+):
+    command = [sys.executable, "-m", "worldstream"]
+    data_dir = str(tmp_path / "data")
+    photo = tmp_path / "garage.jpg"
+    photo.write_bytes(small_photo)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*command, *args], capture_output=True, text=True, timeout=120, check=False
+        )
+
+    created = run("create", str(photo), "--data-dir", data_dir)
+    assert created.returncode == 0, created.stderr
+    name = created.stdout.strip().splitlines()[-1]
+    out = tmp_path / "walk"
+    size = ["--width", "160", "--height", "120", "--data-dir", data_dir]
+    walked = run("walk", name, "--path", "outback:0.5", "--out", str(out), "--fidelity", *size)
+    assert walked.returncode == 0, walked.stderr
+    report = json.loads((out / "report.json").read_text())
+    measured = [p["fidelity_db"] for p in report["poses"]]
+    assert all(isinstance(db, float) for db in measured)
+    assert report["fidelity_db_worst"] == min(measured)
+    printed = " ".join(walked.stderr.split())  # the console is stderr, wrapped to its width
+    assert "fidelity of complete poses: worst" in printed
+    assert f"fidelity {measured[0]:.1f} dB" in printed
+    assert (out / "ref_000.png").is_file()

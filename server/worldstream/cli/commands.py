@@ -54,7 +54,14 @@ def spawn_camera(world: pb.World, width: int, height: int) -> Camera:
 
 
 def walk_world(
-    client: Client, world: str, path: str, out: Path, width: int, height: int, timeout: float
+    client: Client,
+    world: str,
+    path: str,
+    out: Path,
+    width: int,
+    height: int,
+    timeout: float,
+    fidelity: bool = False,
 ) -> WalkReport:
     info = client.get_world(world)
     camera = spawn_camera(info, width, height)
@@ -80,6 +87,7 @@ def walk_world(
             camera,
             timeout,
             on_pose=lambda _: bar.advance(task),
+            fidelity=fidelity,
         )
     return report
 
@@ -135,7 +143,19 @@ def summarise_walk(report: WalkReport) -> None:
             f"pose {p.index:3d}: {'complete' if p.complete else 'TIMED OUT'}  first tile {ttft:>8}"
             f"  {p.splats_resident:,} splats  holes {100 * p.hole_fraction:.1f}%"
             + (f"  generated ({p.generation_jobs} job)" if p.generation_jobs else "")
+            + (f"  fidelity {p.fidelity_db:.1f} dB" if p.fidelity_db is not None else "")
         )
+    if report.fidelity_db_worst is not None:
+        console.print(
+            f"fidelity of complete poses: worst {report.fidelity_db_worst:.1f} dB, "
+            f"median {report.fidelity_db_median:.1f} dB (against the whole world at full detail)"
+        )
+    if report.pair_agreement_db_worst is not None:
+        pairs = ", ".join(
+            f"{a}/{b} {db:.1f} dB"
+            for (a, b), db in zip(report.pair_poses, report.pair_agreement_db, strict=True)
+        )
+        console.print(f"poses that coincide (out and back) agree: {pairs}")
     for w in report.warnings:
         console.print(f"[yellow]warning[/] {w}")
 

@@ -133,7 +133,14 @@ def _export(args: argparse.Namespace) -> int:
 def _walk(args: argparse.Namespace) -> int:
     with connect(args) as client:
         report = cmd.walk_world(
-            client, args.world, args.path, args.out, args.width, args.height, args.timeout
+            client,
+            args.world,
+            args.path,
+            args.out,
+            args.width,
+            args.height,
+            args.timeout,
+            fidelity=args.fidelity,
         )
     cmd.summarise_walk(report)
     print(args.out / "report.json")
@@ -255,6 +262,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--path", required=True, help="forward:3, orbit:90, outback:3 or a .json file")
     p.add_argument("--out", type=Path, required=True)
     cmd.add_walk_options(p)
+    p.add_argument(
+        "--fidelity",
+        action="store_true",
+        help="also render the whole world at full detail at each pose (ref_XXX.png) and report "
+        "the PSNR of what the client holds against it",
+    )
     add_target_options(p)
     p.set_defaults(run=_walk)
 
