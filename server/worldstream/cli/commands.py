@@ -10,12 +10,13 @@ import numpy as np
 from PIL import Image
 
 from worldstream.cli.progress import bytes_bar, console, fraction_bar
+from worldstream.cli.realtime import parse_path
 from worldstream.cli.text import printable
 from worldstream.client import Client
 from worldstream.client.walk import WalkReport, walk
 from worldstream.geometry.camera import Camera, intrinsics_from_fov
 from worldstream.geometry.engine import EngineFrame, pose_from_engine
-from worldstream.geometry.paths import parse_preset, read_json_path
+from worldstream.geometry.paths import read_json_path
 from worldstream.v1 import worldstream_pb2 as pb
 
 
@@ -76,7 +77,7 @@ def walk_world(
                 height,
             )
     else:
-        poses = parse_preset(path, camera.world_to_camera)
+        poses = parse_path(path, camera.world_to_camera)  # presets, joined by '+'
     with fraction_bar() as bar:
         task = bar.add_task(f"walking {path}", total=len(poses))
         report = walk(

@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.markup import escape
 
 from worldstream.cli import commands as cmd
+from worldstream.cli import realtime as rt
 from worldstream.cli.connect import (
     MODEL_DOCS,
     SECURITY_DOCS,
@@ -131,6 +132,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _walk(args: argparse.Namespace) -> int:
+    if args.realtime:
+        return _walk_realtime(args)
     with connect(args) as client:
         report = cmd.walk_world(
             client,
@@ -145,6 +148,29 @@ def _walk(args: argparse.Namespace) -> int:
     cmd.summarise_walk(report)
     print(args.out / "report.json")
     return 0 if all(p.complete for p in report.poses) else 3
+
+
+def _walk_realtime(args: argparse.Namespace) -> int:
+    with connect(args) as client:
+        report = rt.walk_world_realtime(
+            client,
+            args.world,
+            args.path,
+            args.out,
+            args.width,
+            args.height,
+            hz=args.hz,
+            speed=args.speed,
+            turn_rate=args.turn_rate,
+            settle=args.settle,
+            fidelity=args.fidelity,
+            video=not args.no_video,
+        )
+    rt.summarise_realtime(report)
+    if report.video:
+        console.print(f"video    {args.out / report.video}")
+    print(args.out / "report.json")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -162,13 +188,29 @@ def _demo(args: argparse.Namespace) -> int:
         report = cmd.walk_world(
             client, world.name, args.path, out / "walk", args.width, args.height, args.timeout
         )
+        # The same path as a player would walk it, from nothing held: the video shows what
+        # streams in, frame by frame.
+        realtime = rt.walk_world_realtime(
+            client,
+            world.name,
+            args.path,
+            out / "realtime",
+            args.width,
+            args.height,
+            hz=args.hz,
+            speed=args.speed,
+            turn_rate=args.turn_rate,
+            settle=args.settle,
+        )
         ply = out / "world.ply"
         cmd.export_world(client, world.name, ply, "ply", None)
     cmd.summarise_walk(report)
+    rt.summarise_realtime(realtime)
     preview = cmd.preview_strip(out / "walk", report)
     console.print(f"world    {world.name} ({world.splat_count:,} splats, data in {args.data_dir})")
     console.print(f"preview  {preview}")
     console.print(f"frames   {out / 'walk'}")
+    console.print(f"video    {out / 'realtime' / str(realtime.video)} (a real-time walk)")
     console.print(f"report   {out / 'walk' / 'report.json'}")
     console.print(f"ply      {ply}")
     print(preview)
@@ -259,7 +301,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("walk", help="walk a camera path through Explore and render what arrives")
     p.add_argument("world")
-    p.add_argument("--path", required=True, help="forward:3, orbit:90, outback:3 or a .json file")
+    p.add_argument(
+        "--path",
+        required=True,
+        help="forward:3, orbit:90, outback:3, presets joined by '+' (forward:1+orbit:45), or a "
+        ".json file",
+    )
     p.add_argument("--out", type=Path, required=True)
     cmd.add_walk_options(p)
     p.add_argument(
@@ -268,14 +315,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="also render the whole world at full detail at each pose (ref_XXX.png) and report "
         "the PSNR of what the client holds against it",
     )
+    rt.add_realtime_options(p)
     add_target_options(p)
     p.set_defaults(run=_walk)
 
     p = sub.add_parser("demo", help="the whole pipeline on a sample photo, in-process")
     p.add_argument("--out", type=Path, default=Path("worldstream-demo"))
     p.add_argument("--data-dir", type=Path, help="store (default: OUT/data)")
-    p.add_argument("--path", default="forward:2:0.5")
+    # Walk in, then turn left: the spawn view, coming closer, and what lies beside it.
+    p.add_argument("--path", default="forward:1:0.5+orbit:45:15")
     cmd.add_walk_options(p)
+    rt.add_speed_options(p)
     add_depth_options(p)
     p.set_defaults(run=_demo)
     return parser
