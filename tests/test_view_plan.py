@@ -14,7 +14,15 @@ from worldstream.session.priority import (
     visible_indices_numpy,
     visible_tiles_reference,
 )
-from worldstream.session.view_plan import ahead_camera, cell_table, plan_view, plan_view_reference
+from worldstream.session.view_plan import (
+    ahead_camera,
+    band_side,
+    box_distance,
+    cell_table,
+    choose_lod,
+    plan_view,
+    plan_view_reference,
+)
 
 
 def random_camera(rng: np.random.Generator, spread: float) -> Camera:
@@ -85,3 +93,35 @@ def test_a_world_version_shares_one_cell_table_and_a_grown_world_gets_its_own():
     grown = dict(cells)
     assert cell_table(grown) is not cell_table(cells)
     assert len(cell_table(grown)) == len(cell_table(cells)) == 2
+
+
+@pytest.mark.parametrize("budget", [3000, 12_000, 60_000])
+def test_the_fast_plan_equals_the_reference_where_held_levels_sit_at_the_band_edges(budget):
+    # Held levels one either side of each cell's target, and cameras at distances where levels
+    # switch: the hysteresis band (rule 3a) decides, and both plans must decide alike.
+    rng = np.random.default_rng(budget + 1)
+    layout = {(x, 0, z): int(rng.integers(300, 3000)) for x in range(-3, 4) for z in range(-3, 4)}
+    cells = pyramids(layout)
+    table = cell_table(cells)
+    sides = {-1: 0, 0: 0, 1: 0}
+    for _ in range(40):
+        view = random_camera(rng, 12.0)
+        focal = float(view.K[1, 1])
+        sse = float(rng.choice([1.0, 4.0, 16.0]))
+        held: dict = {}
+        for cell in cells.values():
+            distance = float(box_distance(view.position, cell.box_min, cell.box_max))
+            target = choose_lod(cell, distance, focal, sse)
+            lod = int(np.clip(target + rng.integers(-1, 2), 0, cell.coarsest))
+            held[cell.key] = (lod, cell.version)
+            sides[band_side(cell, lod, distance, focal, sse)] += 1
+        held_lod = np.full(len(table), -1, np.int64)
+        held_version = np.zeros(len(table), np.int64)
+        for key, (lod, version) in held.items():
+            held_lod[table.index[key]], held_version[table.index[key]] = lod, version
+        fast = plan_view(table, held_lod, held_version, view, None, budget, sse, 0.0)
+        plan, _ = plan_view_reference(cells, held, view, None, budget, sse, 0.0)
+        assert [
+            (table.cells[i].key, int(lod)) for i, lod in zip(fast.cells, fast.lods, strict=True)
+        ] == [(c.key, lod) for c, lod in plan]
+    assert min(sides.values()) > 20, sides  # every side of the band was exercised

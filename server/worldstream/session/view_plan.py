@@ -158,13 +158,19 @@ def plan_view(
 
 
 @njit(cache=True, nogil=True)
-def _in_band(errors_i, h, coarsest_i, distance, focal, max_sse_px, band):  # pragma: no cover
-    """Rule 3a: level h's error on screen is within the band around the threshold."""
+def _too_coarse(errors_i, h, distance, focal, max_sse_px, band):  # pragma: no cover
+    """Rule 3a: level h's error on screen is more than the band above the threshold."""
     if distance <= 0.0:
-        return h == 0  # inside the cell: only full detail
-    too_coarse = h > 0 and errors_i[h] * focal > max_sse_px * band * distance
-    too_fine = h < coarsest_i and errors_i[h + 1] * focal * band <= max_sse_px * distance
-    return not too_coarse and not too_fine
+        return h > 0  # inside the cell: only full detail
+    return h > 0 and errors_i[h] * focal > max_sse_px * band * distance
+
+
+@njit(cache=True, nogil=True)
+def _too_fine(errors_i, h, coarsest_i, distance, focal, max_sse_px, band):  # pragma: no cover
+    """Rule 3a: level h's next coarser level is within the band below the threshold."""
+    if distance <= 0.0:
+        return False
+    return h < coarsest_i and errors_i[h + 1] * focal * band <= max_sse_px * distance
 
 
 @njit(cache=True, nogil=True)
@@ -211,8 +217,9 @@ def _plan_kernel(
         lods[j] = coarsest[i]
         held = held_lod[i]
         if held >= 0 and held_version[i] == version[i]:
-            if _in_band(errors[i], held, coarsest[i], distance, focal, max_sse_px, band):
-                target = held
+            if not _too_fine(errors[i], held, coarsest[i], distance, focal, max_sse_px, band):
+                if not _too_coarse(errors[i], held, distance, focal, max_sse_px, band):
+                    target = held
                 extra = counts[i, held] - counts[i, coarsest[i]]
                 if total + extra <= budget:
                     lods[j] = held
@@ -257,19 +264,20 @@ def box_distance(position: np.ndarray, box_min: np.ndarray, box_max: np.ndarray)
     return np.linalg.norm(nearest - position, axis=-1)
 
 
-def in_band(cell: Cell, lod: int, distance: float, focal_px: float, max_sse_px: float) -> bool:
-    """Rule 3a, readably: `lod` of `cell` is neither more than HYSTERESIS times too coarse at
-    `distance` nor so fine that its next coarser level is HYSTERESIS times within the threshold."""
+def band_side(cell: Cell, lod: int, distance: float, focal_px: float, max_sse_px: float) -> int:
+    """Rule 3a, readably: -1 when `lod` of `cell` is so fine at `distance` that its next coarser
+    level is HYSTERESIS times within the threshold, 1 when its own error is more than HYSTERESIS
+    times the threshold, 0 within the band."""
     if distance <= 0.0:
-        return lod == 0
+        return 1 if lod > 0 else 0  # inside the cell: only full detail
     errors = cell.errors
     # In pixels, as choose_lod compares (and in the kernel's operation order, so the two agree
     # to the bit at the band's edges).
-    too_coarse = lod > 0 and errors[lod] * focal_px > max_sse_px * HYSTERESIS * distance
-    too_fine = (
-        lod < cell.coarsest and errors[lod + 1] * focal_px * HYSTERESIS <= max_sse_px * distance
-    )
-    return not too_coarse and not too_fine
+    if lod < cell.coarsest and errors[lod + 1] * focal_px * HYSTERESIS <= max_sse_px * distance:
+        return -1
+    if lod > 0 and errors[lod] * focal_px > max_sse_px * HYSTERESIS * distance:
+        return 1
+    return 0
 
 
 def plan_view_reference(
@@ -293,15 +301,17 @@ def plan_view_reference(
         total += count
     focal = float(camera.K[1, 1])
     chosen, targets = [], []
-    for cell in base:  # rule 3a: held levels within the band are kept first
+    for cell in base:  # rule 3a: held levels not far finer than needed are kept first
         distance = float(box_distance(camera.position, cell.box_min, cell.box_max))
         target = choose_lod(cell, distance, focal, max_sse_px)
         level = cell.coarsest
         lod_version = held.get(cell.key)
         if lod_version is not None and lod_version[1] == cell.version:
             lod = lod_version[0]
-            if in_band(cell, lod, distance, focal, max_sse_px):
-                target = lod
+            side = band_side(cell, lod, distance, focal, max_sse_px)
+            if side >= 0:
+                if side == 0:
+                    target = lod  # within the band: neither refined nor coarsened
                 extra = cell.levels[lod].count - cell.levels[cell.coarsest].count
                 if total + extra <= splat_budget:
                     level, total = lod, total + extra
