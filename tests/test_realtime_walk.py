@@ -179,11 +179,16 @@ def test_every_frame_of_a_realtime_walk_is_rendered_and_measured(realtime_walk):
         assert 0.0 <= frame.hole_fraction <= 1.0
         assert Image.open(out / frame.image).size == (96, 72)
         assert frame.fidelity_db is not None  # the reference of its world version was fetched
+        # Holes the stream makes are holes of the picture, not the world's own.
+        assert 0.0 <= frame.missing_fraction <= frame.hole_fraction
+        assert frame.hole_fraction <= frame.missing_fraction + frame.reference_hole_fraction
     last = report.frames[-1]
     assert last.splats_resident > 0 and last.hole_fraction < 0.5 and not last.moving
     assert report.frames[1].moving
     assert report.fidelity_db_median is not None and report.fidelity_db_median_moving is not None
     assert report.frames_within_hole_target is not None
+    assert report.frames_within_missing_target is not None
+    assert report.frames[0].missing_fraction > 0.5  # nothing has arrived at the first instant
     regions = data["time_to_final_level"]
     assert regions["visits"] >= 1 and regions["finished"] >= 1
     assert regions["p95_s"] is not None and regions["p95_s"] <= duration_of(report)

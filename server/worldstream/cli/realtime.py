@@ -145,6 +145,12 @@ def summarise_realtime(report: RealtimeReport) -> None:
             f"holes <= {100 * report.hole_target:g}%   on {share:.1f}% of frames "
             f"(worst {100 * max(f.hole_fraction for f in frames):.1f}%)"
         )
+    if report.frames_within_missing_target is not None:
+        share = 100 * report.frames_within_missing_target
+        console.print(
+            f"missing <= {100 * report.hole_target:g}% on {share:.1f}% of frames (pixels the whole "
+            "world covers and the client's render does not)"
+        )
     if report.fidelity_db_median is not None:
         moving = report.fidelity_db_median_moving
         console.print(

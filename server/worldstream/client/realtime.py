@@ -81,6 +81,11 @@ class FrameReport:
     # world_version, both as 8-bit images (client/fidelity.py); None otherwise, or when the
     # reference of that version could not be fetched (the world grew past it first).
     fidelity_db: float | None = None
+    # fidelity=True: pixels the whole world leaves uncovered (alpha < 0.5: the world's own
+    # holes, where it has not been generated yet), and pixels it covers that the client's
+    # render leaves uncovered (the holes the stream makes); fractions of the picture.
+    reference_hole_fraction: float | None = None
+    missing_fraction: float | None = None
 
 
 @dataclass
@@ -101,6 +106,9 @@ class RealtimeReport:
     # Over every frame: the share with hole_fraction <= 1 %.
     hole_target: float = HOLE_TARGET
     frames_within_hole_target: float | None = None
+    # fidelity=True: the share with missing_fraction <= 1 % (holes the world itself has are
+    # not the stream's).
+    frames_within_missing_target: float | None = None
     # Over the frames with a fidelity figure (fidelity=True).
     fidelity_db_worst: float | None = None
     fidelity_db_median: float | None = None
@@ -402,6 +410,10 @@ def _measure(
     if rows:
         within = sum(f.hole_fraction <= report.hole_target for f in rows)
         report.frames_within_hole_target = within / len(rows)
+    missing = [f.missing_fraction for f in rows if f.missing_fraction is not None]
+    if missing:
+        within = sum(m <= report.hole_target for m in missing)
+        report.frames_within_missing_target = within / len(missing)
     measured = [f.fidelity_db for f in rows if f.fidelity_db is not None]
     moving = [f.fidelity_db for f in rows if f.fidelity_db is not None and f.moving]
     if measured:
@@ -432,12 +444,17 @@ def _render_frames(
         image = f"frame_{snap.index:04d}.png"
         Image.fromarray(rgb8).save(out_dir / image)
         version = snap.world_version
-        fidelity_db = None
+        fidelity_db = reference_holes = missing = None
         if references is not None:
             version = version or references.first.version
             reference = references.by_version.get(version)
             if reference is not None:
-                fidelity_db = psnr_8bit(rgb8, reference.image(view))
+                # Reference.image's render, with its alpha kept: the world's own holes.
+                whole = render(reference.gaussians, view, background=BACKGROUND)
+                fidelity_db = psnr_8bit(rgb8, to_8bit(whole.rgb))
+                covered = whole.alpha >= 0.5
+                reference_holes = float(np.mean(~covered))
+                missing = float(np.mean(covered & (result.alpha < 0.5)))
         speed = float(np.linalg.norm(path.velocity_at(snap.time_s)))
         turn = path.turn_rate_at(snap.time_s)
         report.frames.append(
@@ -458,6 +475,8 @@ def _render_frames(
                 bytes_received=snap.bytes_received,
                 world_version=version,
                 fidelity_db=fidelity_db,
+                reference_hole_fraction=reference_holes,
+                missing_fraction=missing,
             )
         )
         if on_frame is not None:
