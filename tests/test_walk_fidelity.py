@@ -188,3 +188,45 @@ def test_the_walk_command_with_fidelity_reports_it_per_pose_and_its_worst_and_me
     assert "fidelity of complete poses: worst" in printed
     assert f"fidelity {measured[0]:.1f} dB" in printed
     assert (out / "ref_000.png").is_file()
+
+
+def test_a_view_completed_before_the_world_grew_is_measured_once_it_completes_at_the_new_version(
+    tmp_path, small_photo, monkeypatch
+):
+    """The world grows (another client turns around) between the view completing and the
+    reference export: the walk reads on until its view completes at the export's version."""
+    import worldstream.client.walk as walk_module
+
+    class GrowsBeforeTheFirstExport(walk_module.ReferenceWorld):
+        grew = False
+
+        def latest(self):
+            if not GrowsBeforeTheFirstExport.grew:
+                GrowsBeforeTheFirstExport.grew = True
+                behind = spawn_camera(self.client.get_world(self.world), 96, 72)
+                turned = parse_preset("orbit:180:180", behind.world_to_camera)[-1:]
+                other = walk(self.client, self.world, turned, tmp_path / "other", behind, 60)
+                assert other.poses[0].complete and other.poses[0].generation_jobs
+            return super().latest()
+
+    monkeypatch.setattr(walk_module, "ReferenceWorld", GrowsBeforeTheFirstExport)
+    with (
+        fresh_server(tmp_path / "data", max_sse_px=0.0) as server,
+        Client(server.address, timeout=60) as client,
+    ):
+        world = client.create_world(small_photo)
+        camera = spawn_camera(world, 160, 120)
+        report = walk(
+            client,
+            world.name,
+            [camera.world_to_camera],
+            tmp_path / "walk",
+            camera,
+            60,
+            fidelity=True,
+        )
+    assert GrowsBeforeTheFirstExport.grew
+    (pose,) = report.poses
+    assert pose.complete and pose.world_version > 1, report.warnings
+    assert not [w for w in report.warnings if "its reference is version" in w]
+    assert pose.fidelity_db >= 45.0
