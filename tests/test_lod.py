@@ -124,7 +124,8 @@ def test_spreading_keeps_the_mass_of_saturated_clusters_that_clamping_loses():
     spread, clamp = lod(tile, saturation="spread"), lod(tile, saturation="clamp")
     total = level_mass(spread[0]).sum()
     for level in spread[1:]:
-        assert level_mass(level).sum() == pytest.approx(total, rel=MASS_RTOL)
+        # At least the mass: filling a saturated cell (FILL_SIGMA) may add to it, never take.
+        assert level_mass(level).sum() >= total * (1.0 - MASS_RTOL)
     masses = [level_mass(level).sum() for level in clamp]
     assert masses[1] < 0.9 * masses[0]  # this wall is dense enough to saturate
     assert all(b <= a * (1.0 + 1e-5) for a, b in itertools.pairwise(masses))
@@ -410,3 +411,6 @@ def test_bad_boxes_and_options_raise_value_errors():
         lod(tile, saturation="drop")
     with pytest.raises(ValueError, match="max_ratio"):
         lod(tile, max_ratio=1.0)
+    for fill_sigma in (-0.1, float("nan"), 5.0):
+        with pytest.raises(ValueError, match="fill_sigma"):
+            lod(tile, fill_sigma=fill_sigma)

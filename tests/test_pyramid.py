@@ -46,14 +46,15 @@ def test_level_zero_holds_exactly_the_tiles_gaussians_in_the_codecs_spatial_orde
         if level.count > 2 * codec.CHUNK_SPLATS:
             run = mine[: codec.CHUNK_SPLATS]
             assert np.prod(run.max(0) - run.min(0)) < 0.75 * np.prod(mine.max(0) - mine.min(0))
-        # Each coarser level is smaller, with a growing error, and keeps the opacity mass.
+        # Each coarser level is smaller, with a growing error, and never loses opacity mass
+        # (filling saturated cells may add some: tiles/lod.py).
         counts, errors = cell.counts, cell.errors
         assert all(a > b for a, b in itertools.pairwise(counts))
         assert all(a < b for a, b in itertools.pairwise(errors))
         mass0 = opacity_mass(level.arrays["opacity_logits"], level.arrays["log_scales"]).sum()
         top = cell.levels[-1].arrays
         mass = opacity_mass(top["opacity_logits"], top["log_scales"]).sum()
-        assert mass == pytest.approx(mass0, rel=1e-3)
+        assert mass >= mass0 * (1.0 - 1e-3)
 
 
 def test_a_grown_world_rebuilds_only_the_cells_whose_version_changed():

@@ -28,6 +28,16 @@ need alpha > 1, and what happens then is the `saturation` choice:
   "spread" (default) keeps the mass: alpha = ALPHA_CLAMP and the two in-surface eigenvalues of
            Sigma grow by W / (ALPHA_CLAMP pi s'_a s'_b), so the splat covers the area its
            sources covered. Sigma is then wider than the moments, in the surface plane only.
+           Then it fills its cell: each in-surface sigma is at least FILL_SIGMA (0.6) x the
+           cell edge. Keeping the mass is not keeping the coverage: level 0's splats overlap
+           (a lifted photo stacks a 0.6-opacity front layer, half of it stepped forward, over
+           an opaque back layer), so a cell often holds one layer only, and one Gaussian per
+           cell with a peak opacity below 1 leaves a grid of seams unless neighbours overlap
+           (at sigma = 0.6 edges a full grid of them covers >= 98.7 % everywhere). Measured by
+           bench/bench_lod_selection.py at the distance a level is chosen for: mean alpha over
+           level 0's footprint 0.93-0.97 (seams down to 0.72) before, >= 0.98 after; the
+           added mass is what overlapping opaque splats need, and the wider splat is counted
+           in the geometric error below. Translucent (unsaturated) clusters keep their mass.
   "clamp"  keeps Sigma and loses the excess mass. Moment-matched Gaussians of a filled cell
            are narrow (sigma about 0.29 x the cell edge for a square) next to the spacing of
            cells, so clamped levels show a grid of dark seams. Measured by bench/bench_lod.py
@@ -65,6 +75,8 @@ f64 = np.float64
 MORTON_BITS = 21  # bits per axis: 63-bit codes; a 4 m tile is cut to 2 micrometre cells
 ALPHA_CLAMP = 0.999  # a merged splat's opacity never exceeds this (the mass-preservation limit)
 ALPHA_FLOOR = 1e-12  # ...nor goes below this, so that its logit stays finite
+# A saturated merged splat's in-surface sigma is at least this x its cell edge (module docstring).
+FILL_SIGMA = 0.6
 VARIANCE_FLOOR_RELATIVE = 1e-12  # eigenvalues >= this x the largest (scale ratio 1e-6)
 VARIANCE_FLOOR_M2 = 1e-60  # and >= this (a 1e-30 m scale): only absurdly small splats meet it
 MAX_ABS_LOG_SCALE = (
@@ -346,8 +358,11 @@ def _rotation_to_quat(r, out):
 
 
 @njit(cache=True, nogil=True)
-def _merge_clusters(starts, index, means, quats, log_scales, logits, sh, weights, covs, spread):
-    """Moment-match the Gaussians index[starts[c]:starts[c + 1]] of each cluster c into one."""
+def _merge_clusters(
+    starts, index, means, quats, log_scales, logits, sh, weights, covs, spread, fill_sigma
+):
+    """Moment-match the Gaussians index[starts[c]:starts[c + 1]] of each cluster c into one;
+    with `spread`, a saturated cluster is then widened to at least `fill_sigma` in its surface."""
     clusters = starts.shape[0] - 1
     k = sh.shape[1]
     out_means = np.empty((clusters, 3), np.float32)
@@ -417,9 +432,10 @@ def _merge_clusters(starts, index, means, quats, log_scales, logits, sh, weights
                 thin = j
         area = math.pi * math.sqrt(lam[(thin + 1) % 3] * lam[(thin + 2) % 3])
         alpha = 0.0 if uniform else total / area
-        if spread and alpha > ALPHA_CLAMP:  # widen in the surface until the mass fits
-            lam[(thin + 1) % 3] *= alpha / ALPHA_CLAMP
-            lam[(thin + 2) % 3] *= alpha / ALPHA_CLAMP
+        if spread and alpha > ALPHA_CLAMP:  # widen in the surface until the mass fits...
+            for j in ((thin + 1) % 3, (thin + 2) % 3):
+                # ...and to the cell's fill width, so that neighbouring cells overlap
+                lam[j] = max(lam[j] * alpha / ALPHA_CLAMP, fill_sigma * fill_sigma)
         alpha = min(max(alpha, ALPHA_FLOOR), ALPHA_CLAMP)
         for j in range(3):
             out_means[c, j] = mu[j]
@@ -449,9 +465,13 @@ def _level_error(source_means, source_sigma, level_means, level_log_scales, ance
     return worst
 
 
-def check_options(min_splats: int, max_levels: int, max_ratio: float, saturation: str) -> None:
+def check_options(
+    min_splats: int, max_levels: int, max_ratio: float, saturation: str, fill_sigma: float = 0.0
+) -> None:
     if min_splats < 0 or max_levels < 1 or not 0.0 < max_ratio < 1.0:
         raise ValueError("need min_splats >= 0, max_levels >= 1 and 0 < max_ratio < 1")
+    if not 0.0 <= fill_sigma <= 4.0:
+        raise ValueError(f"fill_sigma must be in [0, 4] cell edges, got {fill_sigma}")
     if saturation not in ("spread", "clamp"):
         raise ValueError(f"saturation must be 'spread' or 'clamp', got {saturation!r}")
 
@@ -468,6 +488,7 @@ def build_lod(
     max_levels: int = 8,
     max_ratio: float = 0.25,
     saturation: Saturation = "spread",
+    fill_sigma: float = FILL_SIGMA,
 ) -> list[LodLevel]:
     """A tile's LOD pyramid, level 0 (its own Gaussians, copied) first. See the module docstring.
 
@@ -477,8 +498,10 @@ def build_lod(
     down to one Gaussian).
     saturation: what a cluster too dense for opacity ALPHA_CLAMP does: "spread" keeps its mass
     by widening it in its surface, "clamp" keeps its covariance and loses the excess mass.
+    fill_sigma: with "spread", a saturated cluster's in-surface sigma is at least this many cell
+    edges (FILL_SIGMA); 0 keeps only the mass, as levels were built before.
     """
-    check_options(min_splats, max_levels, max_ratio, saturation)
+    check_options(min_splats, max_levels, max_ratio, saturation, fill_sigma)
     x = validated_inputs(means, quats, log_scales, opacity_logits, sh, box_min, box_max)
     n = x.means.shape[0]
     current = (x.means, x.quats, x.log_scales, x.opacity_logits, x.sh)
@@ -506,7 +529,10 @@ def build_lod(
         starts = np.append(np.flatnonzero(first), count)
         cluster = (np.cumsum(first) - 1).astype(np.int32)  # [count] in code order
         weights, covs = _weights_and_covariances(current[1], current[2], current[3])
-        merged = _merge_clusters(starts, index, *current, weights, covs, saturation == "spread")
+        fill = fill_sigma * edge / (1 << d)
+        merged = _merge_clusters(
+            starts, index, *current, weights, covs, saturation == "spread", fill
+        )
         parent = levels[-1].parent
         parent[index] = cluster
         ancestor = parent[ancestor]

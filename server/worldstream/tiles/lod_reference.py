@@ -16,6 +16,7 @@ from worldstream.render.reference import covariance_3d, sigmoid
 from worldstream.tiles.lod import (
     ALPHA_CLAMP,
     ALPHA_FLOOR,
+    FILL_SIGMA,
     MORTON_BITS,
     VARIANCE_FLOOR_M2,
     VARIANCE_FLOOR_RELATIVE,
@@ -59,8 +60,9 @@ def rotation_to_quat(r: np.ndarray) -> np.ndarray:
     return np.concatenate([[math.cos(angle / 2.0)], math.sin(angle / 2.0) * axis])
 
 
-def merge(members: list[int], means, quats, log_scales, logits, sh, spread: bool):
-    """One cluster -> (mean, quat, log_scales, logit, sh) by moment matching."""
+def merge(members: list[int], means, quats, log_scales, logits, sh, spread: bool, fill: float):
+    """One cluster -> (mean, quat, log_scales, logit, sh) by moment matching; `fill` is the
+    least in-surface sigma of a saturated cluster, in metres."""
     if len(members) == 1:
         i = members[0]
         return means[i], quats[i], log_scales[i], logits[i], sh[i]
@@ -88,7 +90,7 @@ def merge(members: list[int], means, quats, log_scales, logits, sh, spread: bool
     area = math.pi * math.sqrt(lam[surface[0]] * lam[surface[1]])
     alpha = total / area if total > 0.0 else 0.0
     if spread and alpha > ALPHA_CLAMP:
-        lam[surface] *= alpha / ALPHA_CLAMP
+        lam[surface] = np.maximum(lam[surface] * alpha / ALPHA_CLAMP, fill**2)
     alpha = min(max(alpha, ALPHA_FLOOR), ALPHA_CLAMP)
     logit = math.log(alpha) - math.log1p(-alpha)
     return mean, rotation_to_quat(vec), 0.5 * np.log(lam), logit, colour
@@ -106,9 +108,10 @@ def build_lod_reference(
     max_levels: int = 8,
     max_ratio: float = 0.25,
     saturation: Saturation = "spread",
+    fill_sigma: float = FILL_SIGMA,
 ) -> list[LodLevel]:
     """Same arguments, same levels, same order as `tiles.lod.build_lod`."""
-    check_options(min_splats, max_levels, max_ratio, saturation)
+    check_options(min_splats, max_levels, max_ratio, saturation, fill_sigma)
     x = validated_inputs(means, quats, log_scales, opacity_logits, sh, box_min, box_max)
     n = len(x.means)
     level = (
@@ -153,7 +156,8 @@ def build_lod_reference(
         for index, key in enumerate(keys):
             for i in groups[key]:
                 parent[i] = index
-            merged.append(merge(groups[key], *level, saturation == "spread"))
+            fill = fill_sigma * edge / (1 << d)
+            merged.append(merge(groups[key], *level, saturation == "spread", fill))
         levels[-1].parent = parent
         ancestor = [int(parent[a]) for a in ancestor]
 
