@@ -17,7 +17,14 @@ from PIL import Image
 from conftest import fresh_server
 from worldstream.cli.commands import spawn_camera
 from worldstream.client import Client
-from worldstream.client.fidelity import IDENTICAL_DB, held_image, psnr_8bit, read_ply, to_8bit
+from worldstream.client.fidelity import (
+    IDENTICAL_DB,
+    ReferenceWorld,
+    held_image,
+    psnr_8bit,
+    read_ply,
+    to_8bit,
+)
 from worldstream.client.walk import walk
 from worldstream.geometry.camera import Camera, intrinsics_from_fov, look_at
 from worldstream.geometry.engine import EngineFrame
@@ -230,3 +237,13 @@ def test_a_view_completed_before_the_world_grew_is_measured_once_it_completes_at
     assert pose.complete and pose.world_version > 1, report.warnings
     assert not [w for w in report.warnings if "its reference is version" in w]
     assert pose.fidelity_db >= 45.0
+
+
+def test_the_reference_world_is_read_once_per_version(shared_server, world):
+    with Client(shared_server.address, timeout=60) as client:
+        references = ReferenceWorld(client, world.name)
+        first, again = references.latest(), references.latest()
+        exported = client.export_world(world.name, io.BytesIO(), "ply", EngineFrame.GLTF)
+    assert first.version == again.version == exported.world_version >= 1
+    assert again.gaussians is first.gaussians  # the second export stopped at its header
+    assert len(first.gaussians) == world.splat_count

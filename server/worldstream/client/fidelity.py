@@ -30,6 +30,8 @@ IDENTICAL_DB = 100.0
 """PSNR reported for two identical 8-bit images (their MSE is 0: the ratio has no finite value,
 and JSON has no infinity)."""
 
+KEEP_VERSIONS = 2  # world versions a ReferenceWorld keeps read
+
 _FRAMES = {f.name: f for f in (RDF, *ENGINE_PLY_FRAMES.values())}
 
 
@@ -159,4 +161,8 @@ class ReferenceWorld:
         gaussians = canonical(read_ply(out.getvalue()))
         if header.world_version:
             self._cache[header.world_version] = gaussians
+            # Versions only grow during a walk: the older ones are not asked for again, and a
+            # world of millions of splats per version would otherwise pile up.
+            for old in sorted(self._cache)[:-KEEP_VERSIONS]:
+                del self._cache[old]
         return Reference(header.world_version, gaussians)
