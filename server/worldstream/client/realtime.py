@@ -16,6 +16,7 @@ final level of detail (client/regions.py).
 
 from __future__ import annotations
 
+import io
 import json
 import queue
 import threading
@@ -31,9 +32,9 @@ from PIL import Image
 from worldstream.client.fidelity import (
     BACKGROUND,
     Reference,
-    ReferenceWorld,
     canonical,
     psnr_8bit,
+    read_ply,
     to_8bit,
 )
 from worldstream.client.regions import (
@@ -202,35 +203,45 @@ class _Stream:
 
 
 class _References:
-    """The whole world per version, fetched on a background thread as new versions are seen, so
-    the walk does not wait for an export."""
+    """The whole world per version: its PLY export downloaded on a background thread as new
+    versions are seen, so the walk does not wait for an export, and read into splats after the
+    walk (reading a PLY is Python-heavy: during the walk it would take the client's time)."""
 
     def __init__(self, client: Client, world: str) -> None:
-        self._world = ReferenceWorld(client, world)
+        self._client = client
+        self._world = world
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="ws-reference")
         self._lock = threading.Lock()
-        self.by_version: dict[int, Reference] = {}
+        self._files: dict[int, bytes] = {}
         self._asked: dict[int, Future] = {}
+        self.by_version: dict[int, Reference] = {}
         self.errors: list[str] = []
-        self.first = self._fetch()  # before the walk starts: not timed
+        self.first_version = self._download()  # before the walk starts: not timed
 
-    def _fetch(self) -> Reference:
-        reference = self._world.latest()
+    def _download(self) -> int:
+        buffer = io.BytesIO()
+        header = self._client.export_world(self._world, buffer, "ply", EngineFrame.GLTF)
         with self._lock:
-            self.by_version[reference.version] = reference
-        return reference
+            self._files.setdefault(header.world_version, buffer.getvalue())
+        return header.world_version
 
     def want(self, version: int) -> None:
-        if version and version not in self.by_version and version not in self._asked:
-            self._asked[version] = self._pool.submit(self._fetch)
+        with self._lock:
+            known = version in self._files
+        if version and not known and version not in self._asked:
+            self._asked[version] = self._pool.submit(self._download)
 
     def finish(self) -> None:
+        """Wait for the downloads, then read each version's file."""
         for version, future in self._asked.items():
             try:
                 future.result()
             except Exception as error:  # one failed export costs that version's figures only
                 self.errors.append(f"reference of world version {version}: {error}")
         self._pool.shutdown()
+        for version, data in self._files.items():
+            self.by_version[version] = Reference(version, canonical(read_ply(data)))
+        self._files.clear()
 
 
 def walk_realtime(
@@ -446,7 +457,7 @@ def _render_frames(
         version = snap.world_version
         fidelity_db = reference_holes = missing = None
         if references is not None:
-            version = version or references.first.version
+            version = version or references.first_version
             reference = references.by_version.get(version)
             if reference is not None:
                 # Reference.image's render, with its alpha kept: the world's own holes.

@@ -52,6 +52,9 @@ class RegionTimes:
     p95_s: float | None = None
     max_s: float | None = None
     samples_s: list[float] = field(default_factory=list, repr=False)
+    # The visits never finished: [x, y, z, start_s, end_s] each, to tell a cell that was in view
+    # for a frame at the edge from one the stream never sent.
+    unfinished: list[list[float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ def summarise(found: Sequence[Visit]) -> RegionTimes:
         never_finished=len(never),
         never_finished_open_at_end=sum(v.open_at_end for v in never),
         samples_s=[float(t) for t in times],
+        unfinished=[[*v.cell, v.start_s, v.end_s] for v in never],
     )
     if times:
         result.p50_s = float(np.percentile(times, 50))
