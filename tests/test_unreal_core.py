@@ -110,8 +110,12 @@ def test_the_core_builds_with_warnings_as_errors_and_passes_every_unit_case(buil
         "the_manifest_round_trips_through_its_text_form",
         "the_manifest_keeps_the_world_uid_through_its_text_form",
         "a_version_1_manifest_still_reads_with_an_empty_uid",
+        "held_splat_counts_survive_the_manifest_and_its_text_form",
+        "a_manifest_written_before_splat_counts_still_reads_with_every_count_zero",
         "a_header_of_another_world_instance_drops_every_held_tile",
         "each_reconnect_sends_the_held_tiles_with_the_uid_of_their_own_world_instance",
+        "each_reconnect_sends_the_splat_count_held_of_every_tile",
+        "the_driver_keeps_the_world_version_of_the_latest_complete_view",
         "the_driver_drops_every_held_tile_when_a_header_names_another_world_instance",
         "an_explore_stream_without_a_server_reports_it_and_reconnects_only_when_asked",
     ):

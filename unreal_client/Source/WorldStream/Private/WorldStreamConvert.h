@@ -86,6 +86,7 @@ namespace WorldStreamConvert
 		Out.PendingTiles = Status.pending_tiles;
 		Out.ResidentSplats = Status.resident_splats;
 		Out.PendingGeneration = Status.pending_generation;
+		Out.WorldVersion = Status.world_version;
 		return Out;
 	}
 

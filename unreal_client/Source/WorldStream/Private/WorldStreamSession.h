@@ -29,6 +29,7 @@ public:
 	void Tick(double NowSeconds, float DeltaSeconds, const FWorldStreamView* View);
 
 	const worldstream::TileResidency& Residency() const { return Driver->residency(); }
+	int64 CompleteWorldVersion() const { return Driver->complete_world_version(); }
 	const FString& World() const { return WorldName; }
 	bool IsRunning() const { return Session->running(); }
 

@@ -127,6 +127,11 @@ int64 UWorldStreamSubsystem::GetResidentSplats() const
 	return Session.IsValid() ? Session->Residency().resident_splats() : 0;
 }
 
+int64 UWorldStreamSubsystem::GetCompleteWorldVersion() const
+{
+	return Session.IsValid() ? Session->CompleteWorldVersion() : 0;
+}
+
 int32 UWorldStreamSubsystem::GetResidentTiles() const
 {
 	return Session.IsValid() ? int32(Session->Residency().size()) : 0;

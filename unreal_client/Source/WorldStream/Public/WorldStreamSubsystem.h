@@ -62,6 +62,13 @@ public:
 	int32 GetResidentTiles() const;
 
 	/**
+	 * The world version (ViewStatus.world_version) the latest complete view was taken at: all
+	 * that view needs is held at its chosen level and at this version. 0 until a view completes.
+	 */
+	UFUNCTION(BlueprintPure, Category = "WorldStream")
+	int64 GetCompleteWorldVersion() const;
+
+	/**
 	 * Where the view comes from. Unset: the first local player's camera. The editor module sets it
 	 * to the active level viewport's camera for streams it starts in the editor world.
 	 */

@@ -113,7 +113,10 @@ struct WORLDSTREAM_API FWorldStreamViewStatus
 	UPROPERTY(BlueprintReadOnly, Category = "WorldStream")
 	int64 Sequence = 0;
 
-	/** Every tile the view needs has been sent and no generation for it is pending. */
+	/**
+	 * Every tile the view needs has been sent at the level chosen for its distance and at the
+	 * world's current version (WorldVersion), and no generation the view waits on is pending.
+	 */
 	UPROPERTY(BlueprintReadOnly, Category = "WorldStream")
 	bool bComplete = false;
 
@@ -125,4 +128,8 @@ struct WORLDSTREAM_API FWorldStreamViewStatus
 
 	UPROPERTY(BlueprintReadOnly, Category = "WorldStream")
 	int32 PendingGeneration = 0;
+
+	/** The world version the status was taken at; when bComplete, the view is held at this version. */
+	UPROPERTY(BlueprintReadOnly, Category = "WorldStream")
+	int64 WorldVersion = 0;
 };

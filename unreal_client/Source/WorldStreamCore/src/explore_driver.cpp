@@ -60,6 +60,7 @@ void ExploreDriver::apply(StreamEvent& event, double now) {
                 held_dirty_ = true;
                 if (callbacks_.tile_removed) callbacks_.tile_removed(e);
             } else if constexpr (std::is_same_v<T, ViewStatusEvent>) {
+                if (e.status.complete) complete_world_version_ = e.status.world_version;
                 if (callbacks_.view_status) callbacks_.view_status(e.status);
             } else if constexpr (std::is_same_v<T, WarningEvent>) {
                 if (callbacks_.warning) callbacks_.warning(e.warning);

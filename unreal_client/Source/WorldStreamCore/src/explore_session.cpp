@@ -128,6 +128,7 @@ private:
         uint64_t delivery = 0;
         TileKey key;
         int64_t version = 0;
+        int64_t splat_count = 0;  // a tile's, as decoded: the server budgets a resume with it
         std::string world_uid;  // a header's world.uid
     };
 
@@ -164,7 +165,7 @@ private:
                     uid = d.world_uid;
                     break;
                 case Delivered::Kind::Tile:
-                    put(HeldTile{d.key, d.version});
+                    put(HeldTile{d.key, d.version, d.splat_count});
                     break;
                 case Delivered::Kind::Removal:
                     if (auto old = key_of_cell.find(d.key.cell()); old != key_of_cell.end()) {
@@ -430,6 +431,7 @@ private:
         what.kind = Delivered::Kind::Tile;
         what.key = whole.info.key;
         what.version = whole.info.version;
+        what.splat_count = cost;
         deliver(call,
                 TileDecodedEvent{whole.info.key, whole.info.version, std::move(tile), bytes,
                                  whole.info.geometric_error},

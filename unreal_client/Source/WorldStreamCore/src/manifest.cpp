@@ -50,6 +50,11 @@ Expected<HeldTileManifest, ManifestError> HeldTileManifest::make(std::string wor
     if (world_uid.find_first_of(kBlanks) != std::string::npos) {
         return fail(0, "a world uid has no blanks, got '" + world_uid + "'");
     }
+    for (const HeldTile& tile : tiles) {
+        if (tile.splat_count < 0) {
+            return fail(0, "negative splat count " + std::to_string(tile.splat_count) + " of " + tile.key.to_string());
+        }
+    }
     std::sort(tiles.begin(), tiles.end(), [](const HeldTile& a, const HeldTile& b) { return a.key < b.key; });
     for (std::size_t i = 1; i < tiles.size(); ++i) {
         if (tiles[i].key.cell() == tiles[i - 1].key.cell()) {
@@ -66,7 +71,7 @@ std::string HeldTileManifest::to_text() const {
     for (const auto& t : tiles_) {
         text += "tile " + std::to_string(t.key.x) + " " + std::to_string(t.key.y) + " " +
                 std::to_string(t.key.z) + " " + std::to_string(t.key.lod) + " " +
-                std::to_string(t.version) + "\n";
+                std::to_string(t.version) + " " + std::to_string(t.splat_count) + "\n";
     }
     return text;
 }
@@ -79,14 +84,17 @@ Expected<HeldTileManifest, ManifestError> HeldTileManifest::parse(const std::str
         unix_text += text[i];
     }
     const auto lines = split(unix_text, '\n');
-    const bool version2 = lines[0] == kFirstLine;
-    if (!version2 && lines[0] != kFirstLineVersion1) return fail(1, std::string("expected '") + kFirstLine + "'");
+    const bool counted = lines[0] == kFirstLine;
+    const bool version1 = lines[0] == kFirstLineVersion1;
+    if (!counted && !version1 && lines[0] != kFirstLineVersion2) {
+        return fail(1, std::string("expected '") + kFirstLine + "'");
+    }
     if (lines.size() < 2 || lines[1].rfind("world ", 0) != 0) return fail(2, "expected 'world <name>'");
     const std::string world = lines[1].substr(6);
     std::string uid;
     std::size_t first = 2;
-    // Version 2 names the instance on the line after the world, when the world has a uid.
-    if (version2 && lines.size() > 2 && lines[2].rfind("uid", 0) == 0) {
+    // Versions 2 and 3 name the instance on the line after the world, when the world has a uid.
+    if (!version1 && lines.size() > 2 && lines[2].rfind("uid", 0) == 0) {
         if (lines[2].rfind("uid ", 0) == 0) uid = lines[2].substr(4);
         if (uid.empty() || uid.find_first_of(kBlanks) != std::string::npos) {
             return fail(3, "expected 'uid <World.uid>', got '" + lines[2] + "'");
@@ -99,11 +107,14 @@ Expected<HeldTileManifest, ManifestError> HeldTileManifest::parse(const std::str
         const int number = static_cast<int>(i + 1);
         if (lines[i].empty()) continue;
         const auto parts = split(lines[i], ' ');
-        if (parts.size() != 6 || parts[0] != "tile") {
-            return fail(number, "expected 'tile x y z lod version', got '" + lines[i] + "'");
+        // Version 3 ends each tile with its splat count.
+        const std::size_t fields = counted ? 6 : 5;
+        if (parts.size() != fields + 1 || parts[0] != "tile") {
+            const std::string form = counted ? "tile x y z lod version splats" : "tile x y z lod version";
+            return fail(number, "expected '" + form + "', got '" + lines[i] + "'");
         }
-        long long values[5];
-        for (int j = 0; j < 5; ++j) {
+        long long values[6] = {0, 0, 0, 0, 0, 0};
+        for (std::size_t j = 0; j < fields; ++j) {
             if (!parse_integer(parts[j + 1], values[j])) {
                 return fail(number, "'" + parts[j + 1] + "' is not an integer");
             }
@@ -112,9 +123,10 @@ Expected<HeldTileManifest, ManifestError> HeldTileManifest::parse(const std::str
             }
         }
         if (values[3] < 0) return fail(number, "negative level " + std::to_string(values[3]));
+        if (values[5] < 0) return fail(number, "negative splat count " + std::to_string(values[5]));
         HeldTile tile{{static_cast<int32_t>(values[0]), static_cast<int32_t>(values[1]),
                        static_cast<int32_t>(values[2]), static_cast<int32_t>(values[3])},
-                      static_cast<int64_t>(values[4])};
+                      static_cast<int64_t>(values[4]), static_cast<int64_t>(values[5])};
         if (!cells.insert(tile.key.cell()).second) {
             return fail(number, "a second level of cell " + tile.key.cell().to_string());
         }

@@ -67,7 +67,14 @@ ExploreHeaderInfo header(const pb::ExploreHeader& h) {
 }
 
 ViewStatusInfo view_status(const pb::ViewStatus& s) {
-    return {s.sequence(), s.complete(), s.pending_tiles(), s.resident_splats(), s.pending_generation()};
+    ViewStatusInfo out;
+    out.sequence = s.sequence();
+    out.complete = s.complete();
+    out.pending_tiles = s.pending_tiles();
+    out.resident_splats = s.resident_splats();
+    out.pending_generation = s.pending_generation();
+    out.world_version = s.world_version();
+    return out;
 }
 
 GenerationProgressInfo generation(const pb::GenerationProgress& g) {
@@ -112,6 +119,7 @@ pb::ExploreRequest start(const ExploreOptions& options, const std::vector<HeldTi
         out->mutable_key()->set_z(h.key.z);
         out->mutable_key()->set_lod(h.key.lod);
         out->set_version(h.version);
+        out->set_splat_count(h.splat_count);
     }
     s->set_world_uid(held_world_uid);
     s->set_no_generation(options.no_generation);

@@ -52,7 +52,7 @@ bool TileResidency::holds(const TileKey& key, int64_t version) const {
 std::vector<HeldTile> TileResidency::held_tiles() const {
     std::vector<HeldTile> held;
     held.reserve(tiles_.size());
-    for (const auto& [cell, tile] : tiles_) held.push_back({tile.key, tile.version});
+    for (const auto& [cell, tile] : tiles_) held.push_back({tile.key, tile.version, tile.splat_count});
     std::sort(held.begin(), held.end(), [](const HeldTile& a, const HeldTile& b) { return a.key < b.key; });
     return held;
 }

@@ -87,9 +87,9 @@ WS_TEST(the_manifest_lists_each_held_tile_once_sorted_by_key) {
     check(manifest.ok(), "manifest");
     const auto& tiles = manifest->tiles();
     check_eq(std::size_t{3}, tiles.size(), "entries");
-    check(tiles[0] == HeldTile{key(-1, 0, 7, 0), 6}, "first");
-    check(tiles[1] == HeldTile{key(0, 0, 0, 2), 1}, "second");
-    check(tiles[2] == HeldTile{key(3, 0, 0, 0), 2}, "third");
+    check(tiles[0] == HeldTile{key(-1, 0, 7, 0), 6, 10}, "first");
+    check(tiles[1] == HeldTile{key(0, 0, 0, 2), 1, 10}, "second");
+    check(tiles[2] == HeldTile{key(3, 0, 0, 0), 2, 10}, "third");
 }
 
 WS_TEST(the_manifest_round_trips_through_its_text_form) {
@@ -115,13 +115,18 @@ WS_TEST(the_text_form_is_the_unity_clients) {
     // The same texts as the Unity client's ResidencyCases.
     auto manifest = HeldTileManifest::make("worlds/lobby", {{key(0, 0, -1, 2), 7}});
     check(manifest.ok(), "manifest");
-    check_eq(std::string("worldstream-held-tiles 2\nworld worlds/lobby\ntile 0 0 -1 2 7\n"), manifest->to_text(), "text");
+    check_eq(std::string("worldstream-held-tiles 3\nworld worlds/lobby\ntile 0 0 -1 2 7 0\n"), manifest->to_text(), "text");
     auto with_uid = HeldTileManifest::make("worlds/lobby", "5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00",
-                                           {{key(4, 1, 0, 0), 3}, {key(0, 0, -1, 2), 7}});
+                                           {{key(4, 1, 0, 0), 3, 10}, {key(0, 0, -1, 2), 7, 10}});
     check(with_uid.ok(), "manifest with a uid");
-    check_eq(std::string("worldstream-held-tiles 2\nworld worlds/lobby\nuid 5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00\n"
-                         "tile 0 0 -1 2 7\ntile 4 1 0 0 3\n"),
+    check_eq(std::string("worldstream-held-tiles 3\nworld worlds/lobby\nuid 5f0c9e2a7b3d4c1e8f6a0b2c4d6e8f00\n"
+                         "tile 0 0 -1 2 7 10\ntile 4 1 0 0 3 10\n"),
              with_uid->to_text(), "text with a uid");
+    auto counted = HeldTileManifest::make("worlds/lobby", "5f0c", {{key(0, 0, -1, 1), 8, 12000}, {key(4, 1, 0, 0), 3, 99949}});
+    check(counted.ok(), "manifest with splat counts");
+    check_eq(std::string("worldstream-held-tiles 3\nworld worlds/lobby\nuid 5f0c\n"
+                         "tile 0 0 -1 1 8 12000\ntile 4 1 0 0 3 99949\n"),
+             counted->to_text(), "text with splat counts");
     auto crlf = HeldTileManifest::parse("worldstream-held-tiles 2\r\nworld worlds/lobby\r\nuid 5f0c\r\ntile 0 0 -1 2 7\r\n");
     check(crlf.ok() && crlf->tiles().size() == 1 && crlf->world_uid() == "5f0c", "CRLF line ends read the same");
 }
@@ -151,26 +156,64 @@ WS_TEST(a_version_1_manifest_still_reads_with_an_empty_uid) {
     check(old.ok(), "version 1 reads");
     check_eq(std::string("worlds/lobby"), old->world(), "world");
     check(old->world_uid().empty(), "no uid");
-    check(old->tiles() == std::vector<HeldTile>{{key(0, 0, -1, 2), 7}}, "its tile");
-    check_eq(std::string("worldstream-held-tiles 2\nworld worlds/lobby\ntile 0 0 -1 2 7\n"), old->to_text(),
-             "written again as version 2");
+    check(old->tiles() == std::vector<HeldTile>{{key(0, 0, -1, 2), 7, 0}}, "its tile");
+    check_eq(std::string("worldstream-held-tiles 3\nworld worlds/lobby\ntile 0 0 -1 2 7 0\n"), old->to_text(),
+             "written again as version 3");
+}
+
+// A resume sends what is really held: each tile's splat count as decoded, which an older
+// version's can differ from, kept through the text form a cache stores across runs.
+WS_TEST(held_splat_counts_survive_the_manifest_and_its_text_form) {
+    TileResidency residency(1000000);
+    residency.set_world_uid("5f0c");
+    residency.commit(key(0, 0, -1, 2), 7, 4096);
+    residency.commit(key(4, 1, 0, 0), 3, 99949);
+    // A finer level replaces the cell's count.
+    residency.commit(key(0, 0, -1, 1), 8, 12000);
+    auto manifest = residency.manifest("worlds/lobby");
+    check(manifest.ok(), "manifest");
+    check(manifest->tiles() == std::vector<HeldTile>{{key(0, 0, -1, 1), 8, 12000}, {key(4, 1, 0, 0), 3, 99949}},
+          "each held tile with its committed count");
+    check_eq(std::string("worldstream-held-tiles 3\nworld worlds/lobby\nuid 5f0c\n"
+                         "tile 0 0 -1 1 8 12000\ntile 4 1 0 0 3 99949\n"),
+             manifest->to_text(), "text");
+    auto back = HeldTileManifest::parse(manifest->to_text());
+    check(back.ok(), "parses");
+    check_eq(12000LL, static_cast<long long>(back->tiles()[0].splat_count), "first count read back");
+    check_eq(99949LL, static_cast<long long>(back->tiles()[1].splat_count), "second count read back");
+    check(back->tiles() == manifest->tiles(), "every entry read back");
+    check(!HeldTileManifest::make("worlds/a", {{key(0, 0, 0, 0), 1, -5}}).ok(), "a negative count is refused");
+}
+
+WS_TEST(a_manifest_written_before_splat_counts_still_reads_with_every_count_zero) {
+    auto old = HeldTileManifest::parse(
+        "worldstream-held-tiles 2\nworld worlds/lobby\nuid 5f0c\ntile 0 0 -1 2 7\ntile 4 1 0 0 3\n");
+    check(old.ok(), "version 2 reads");
+    check_eq(std::string("5f0c"), old->world_uid(), "uid");
+    check(old->tiles() == std::vector<HeldTile>{{key(0, 0, -1, 2), 7, 0}, {key(4, 1, 0, 0), 3, 0}},
+          "its tiles, counts unknown");
+    check_eq(std::string("worldstream-held-tiles 3\nworld worlds/lobby\nuid 5f0c\ntile 0 0 -1 2 7 0\ntile 4 1 0 0 3 0\n"),
+             old->to_text(), "written again as version 3 with unknown counts");
 }
 
 WS_TEST(a_damaged_manifest_names_its_bad_line) {
     const std::string head = std::string(HeldTileManifest::kFirstLine) + "\nworld worlds/a\n";
     const std::pair<std::string, int> cases[] = {
-        {"worldstream-held-tiles 3\nworld worlds/a\n", 1},
-        {head + "uid\ntile 0 0 0 0 1\n", 3},
+        {"worldstream-held-tiles 4\nworld worlds/a\n", 1},
+        {head + "uid\ntile 0 0 0 0 1 5\n", 3},
         {head + "uid two words\n", 3},
-        {head + "tile 0 0 0 0 1\nuid 5f0c\n", 4},
+        {head + "tile 0 0 0 0 1 5\nuid 5f0c\n", 4},
         {std::string(HeldTileManifest::kFirstLineVersion1) + "\nworld worlds/a\nuid 5f0c\n", 3},
         {std::string(HeldTileManifest::kFirstLine) + "\nplanet worlds/a\n", 2},
-        {head + "tile 0 0 0 0 1\ntile 0 0 0 1 1\n", 4},
-        {head + "tile 0 0 zero 0 1\n", 3},
-        {head + "tile 0 0 0 -1 1\n", 3},
-        {head + "tile 0 0 0 0\n", 3},
-        {head + "tile 0 0 99999999999 0 1\n", 3},
-        {head + "tile 0 0 1-2 0 1\n", 3},
+        {head + "tile 0 0 0 0 1 5\ntile 0 0 0 1 1 5\n", 4},
+        {head + "tile 0 0 zero 0 1 5\n", 3},
+        {head + "tile 0 0 0 -1 1 5\n", 3},
+        {head + "tile 0 0 0 0 1\n", 3},
+        {head + "tile 0 0 0 0 1 -5\n", 3},
+        {head + "tile 0 0 0 0 1 five\n", 3},
+        {std::string(HeldTileManifest::kFirstLineVersion2) + "\nworld worlds/a\ntile 0 0 0 0 1 5\n", 3},
+        {head + "tile 0 0 99999999999 0 1 5\n", 3},
+        {head + "tile 0 0 1-2 0 1 5\n", 3},
     };
     for (const auto& [text, line] : cases) {
         auto parsed = HeldTileManifest::parse(text);

@@ -83,16 +83,18 @@ private:
     std::unique_ptr<grpc::Server> server_;
 };
 
-// A WSRF payload of one splat, in Unreal's frame.
-std::string one_splat_payload() {
+// A WSRF payload of `splats` equal splats, in Unreal's frame.
+std::string payload_of(uint32_t splats) {
     DecodedTile tile;
     tile.engine_frame = 3;
-    tile.splat_count = 1;
-    tile.positions = {0.5f, 0.5f, 0.5f};
-    tile.rotations = {1, 0, 0, 0};
-    tile.log_scales = {-3, -3, -3};
-    tile.opacity_logits = {2};
-    tile.sh = {0.1f, 0.2f, 0.3f};
+    tile.splat_count = splats;
+    for (uint32_t i = 0; i < splats; ++i) {
+        tile.positions.insert(tile.positions.end(), {0.5f, 0.5f, 0.5f});
+        tile.rotations.insert(tile.rotations.end(), {1, 0, 0, 0});
+        tile.log_scales.insert(tile.log_scales.end(), {-3, -3, -3});
+        tile.opacity_logits.push_back(2);
+        tile.sh.insert(tile.sh.end(), {0.1f, 0.2f, 0.3f});
+    }
     const std::vector<uint8_t> bytes = write_raw(tile);
     return std::string(bytes.begin(), bytes.end());
 }
@@ -108,8 +110,8 @@ void write_header(Stream& stream, const std::string& uid) {
     stream.Write(response);
 }
 
-void write_tile(Stream& stream, const TileKey& key, int64_t version) {
-    const std::string payload = one_splat_payload();
+void write_tile(Stream& stream, const TileKey& key, int64_t version, uint32_t splats = 1) {
+    const std::string payload = payload_of(splats);
     pb::ExploreResponse response;
     pb::TileChunk* chunk = response.mutable_tile_chunk();
     chunk->mutable_key()->set_x(key.x);
@@ -120,7 +122,7 @@ void write_tile(Stream& stream, const TileKey& key, int64_t version) {
     chunk->set_encoding(pb::TILE_ENCODING_RAW_F32);
     chunk->set_chunk_index(0);
     chunk->set_chunk_count(1);
-    chunk->set_splat_count(1);
+    chunk->set_splat_count(splats);
     chunk->set_payload_bytes(static_cast<int64_t>(payload.size()));
     chunk->set_data(payload);
     stream.Write(response);
@@ -137,13 +139,17 @@ Script serve(const std::string& uid, std::vector<std::pair<TileKey, int64_t>> ti
 
 std::vector<HeldTile> held_of(const pb::ExploreStart& start) {
     std::vector<HeldTile> held;
-    for (const auto& h : start.held_tiles()) held.push_back({{h.key().x(), h.key().y(), h.key().z(), h.key().lod()}, h.version()});
+    for (const auto& h : start.held_tiles()) {
+        held.push_back({{h.key().x(), h.key().y(), h.key().z(), h.key().lod()}, h.version(), h.splat_count()});
+    }
     return held;
 }
 
 std::string describe(const std::vector<HeldTile>& tiles) {
     std::string text;
-    for (const auto& t : tiles) text += t.key.to_string() + " v" + std::to_string(t.version) + "; ";
+    for (const auto& t : tiles) {
+        text += t.key.to_string() + " v" + std::to_string(t.version) + " " + std::to_string(t.splat_count) + " splats; ";
+    }
     return text;
 }
 
@@ -192,16 +198,16 @@ WS_TEST(each_reconnect_sends_the_held_tiles_with_the_uid_of_their_own_world_inst
     session->stop();
 
     check_eq(std::string("instance-old"), starts[0].world_uid(), "the first start sends the options' uid");
-    check(held_of(starts[0]) == std::vector<HeldTile>{{kOld, 4}}, "with the options' tiles");
+    check(held_of(starts[0]) == std::vector<HeldTile>{{kOld, 4}}, "with the options' tiles (count unknown)");
     // instance-a's header ended the old instance's tiles (the server sent no removal for them).
     check_eq(std::string("instance-a"), starts[1].world_uid(), "the uid of the header the tiles came after");
-    check(held_of(starts[1]) == std::vector<HeldTile>{{kA1, 1}}, "only instance-a's tile: " + describe(held_of(starts[1])));
+    check(held_of(starts[1]) == std::vector<HeldTile>{{kA1, 1, 1}}, "only instance-a's tile: " + describe(held_of(starts[1])));
     // The same instance again: a resume, its tiles stay.
     check_eq(std::string("instance-a"), starts[2].world_uid(), "the same instance");
-    check(held_of(starts[2]) == std::vector<HeldTile>{{kA1, 1}, {kA2, 1}}, "both of instance-a's tiles: " + describe(held_of(starts[2])));
+    check(held_of(starts[2]) == std::vector<HeldTile>{{kA1, 1, 1}, {kA2, 1, 1}}, "both of instance-a's tiles: " + describe(held_of(starts[2])));
     // The world was deleted and created again: none of instance-a's tiles is sent as instance-b's.
     check_eq(std::string("instance-b"), starts[3].world_uid(), "the new instance");
-    check(held_of(starts[3]) == std::vector<HeldTile>{{kB1, 1}}, "only instance-b's tile: " + describe(held_of(starts[3])));
+    check(held_of(starts[3]) == std::vector<HeldTile>{{kB1, 1, 1}}, "only instance-b's tile: " + describe(held_of(starts[3])));
 }
 
 WS_TEST(the_driver_drops_every_held_tile_when_a_header_names_another_world_instance) {
@@ -249,7 +255,8 @@ WS_TEST(the_driver_drops_every_held_tile_when_a_header_names_another_world_insta
     gate_changed.notify_all();
     const auto starts = server.service.starts(2);
     check_eq(std::string("instance-a"), starts[1].world_uid(), "the reconnect names the held tiles' instance");
-    check_eq(std::size_t{2}, held_of(starts[1]).size(), "and sends both tiles");
+    check(held_of(starts[1]) == std::vector<HeldTile>{{kA1, 1, 1}, {kA2, 1, 1}},
+          "and sends both tiles with the splats held of each: " + describe(held_of(starts[1])));
     tick_until([&] { return driver.residency().holds(kB1, 1); }, "instance-b's tile");
     session->stop();
 
@@ -261,4 +268,89 @@ WS_TEST(the_driver_drops_every_held_tile_when_a_header_names_another_world_insta
     auto manifest = driver.residency().manifest("worlds/lobby");
     check(manifest.ok() && manifest->world_uid() == "instance-b" && manifest->tiles().size() == 1,
           "the manifest for a cache across runs names the new instance");
+}
+
+// The server counts a resumed client's holdings against the splat budget with HeldTile.
+// splat_count: a tile of an older version can hold another count than the current one, and
+// assuming the current one stalled a resume under a tight budget. Every start sends the count
+// held of each tile: the options' (a manifest kept across runs), a tile the worker decoded but
+// the game thread has not applied, and what the game thread reports holding.
+WS_TEST(each_reconnect_sends_the_splat_count_held_of_every_tile) {
+    ScriptedServer server({
+        [](Stream& stream, const pb::ExploreStart&) {
+            write_header(stream, "instance-a");
+            write_tile(stream, kA1, 1, 3);
+            return grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection dropped by the script");
+        },
+        [](Stream& stream, const pb::ExploreStart&) {
+            write_header(stream, "instance-a");
+            // Another level of kA1's cell replaces it, with its own count.
+            write_tile(stream, kB1, 2, 5);
+            return grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection dropped by the script");
+        },
+    });
+    auto client = client_for(server);
+    auto session = client->explore(reconnecting({{kOld, 4, 77}}, "instance-a"));
+    const auto starts = server.service.starts(3);
+    session->stop();
+
+    check(held_of(starts[0]) == std::vector<HeldTile>{{kOld, 4, 77}},
+          "the options' count goes out as it was kept: " + describe(held_of(starts[0])));
+    check(held_of(starts[1]) == std::vector<HeldTile>{{kA1, 1, 3}, {kOld, 4, 77}},
+          "a queued tile goes out with the splats it decoded to: " + describe(held_of(starts[1])));
+    check(held_of(starts[2]) == std::vector<HeldTile>{{kB1, 2, 5}, {kOld, 4, 77}},
+          "another level of the cell replaces its count: " + describe(held_of(starts[2])));
+}
+
+// ViewStatus.world_version reaches the game thread, and the driver keeps the version of the
+// latest complete view while a later view is still on its way.
+WS_TEST(the_driver_keeps_the_world_version_of_the_latest_complete_view) {
+    std::mutex gate_mutex;
+    std::condition_variable gate_changed;
+    bool release = false;
+    ScriptedServer server({
+        [&](Stream& stream, const pb::ExploreStart&) {
+            write_header(stream, "instance-a");
+            const struct {
+                int64_t sequence;
+                bool complete;
+                int64_t world_version;
+            } statuses[] = {{1, false, 3}, {1, true, 4}, {2, false, 5}};
+            for (const auto& s : statuses) {
+                pb::ExploreResponse response;
+                response.mutable_view_status()->set_sequence(s.sequence);
+                response.mutable_view_status()->set_complete(s.complete);
+                response.mutable_view_status()->set_world_version(s.world_version);
+                stream.Write(response);
+            }
+            std::unique_lock<std::mutex> lock(gate_mutex);
+            gate_changed.wait_for(lock, std::chrono::seconds(20), [&] { return release; });
+            return grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection dropped by the script");
+        },
+    });
+    auto client = client_for(server);
+    auto session = client->explore(reconnecting({}, ""));
+    NullSink sink;
+    std::vector<ViewStatusInfo> seen;
+    DriverCallbacks callbacks;
+    callbacks.view_status = [&](const ViewStatusInfo& status) { seen.push_back(status); };
+    ExploreDriver driver(*session, sink, 1000, 0.0, callbacks);
+    check_eq(0LL, static_cast<long long>(driver.complete_world_version()), "none before a view completes");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (seen.size() < 3 && std::chrono::steady_clock::now() < deadline) {
+        driver.tick(0.0, 1 << 30);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    {
+        std::lock_guard<std::mutex> lock(gate_mutex);
+        release = true;
+    }
+    gate_changed.notify_all();
+    session->stop();
+
+    check_eq(std::size_t{3}, seen.size(), "every status arrived");
+    check_eq(3LL, static_cast<long long>(seen[0].world_version), "the first status's version");
+    check(seen[1].complete && seen[1].world_version == 4, "the complete one's version");
+    check_eq(5LL, static_cast<long long>(seen[2].world_version), "the later view's version");
+    check_eq(4LL, static_cast<long long>(driver.complete_world_version()), "the latest complete view's version stays");
 }

@@ -39,6 +39,10 @@ public:
     // The latest connection's header, once one has arrived.
     const std::optional<ExploreHeaderInfo>& header() const { return header_; }
     std::size_t sink_tiles() const { return streamer_.sink_tiles(); }
+    // The world version (ViewStatus.world_version) the latest complete view was taken at: all
+    // that view needs is held at its chosen level and at this version. 0 until a view completes;
+    // it stays while later views are on their way.
+    int64_t complete_world_version() const { return complete_world_version_; }
     // Drops every tile (the sink's too) and forgets the manifest.
     void clear();
 
@@ -52,6 +56,7 @@ private:
     std::optional<ExploreHeaderInfo> header_;
     bool held_dirty_ = false;
     uint64_t applied_through_ = 0;
+    int64_t complete_world_version_ = 0;
 };
 
 }  // namespace worldstream

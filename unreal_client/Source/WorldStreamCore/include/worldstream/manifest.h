@@ -3,14 +3,15 @@
 // instance (a world deleted and created again under its name) is taken for this one's. Its text
 // form keeps it beside a tile cache across runs, the same as the Unity client's:
 //
-//   worldstream-held-tiles 2
+//   worldstream-held-tiles 3
 //   world worlds/lobby
 //   uid 5f0c9e2a...        (World.uid; no such line when the world has none)
-//   tile 0 0 -1 2 7        (x y z lod version)
+//   tile 0 0 -1 2 7 4096   (x y z lod version splats; splats 0 = unknown)
 //
-// Version 1 text (no uid line) still reads, with an empty uid: the server then resumes none of
-// its tiles in a world that has a uid, and removes them. At most one entry per cell, as the
-// stream's rule allows. A plain value: no shared state.
+// Version 1 and 2 text (tiles without splat counts) still reads, with every count 0: the server
+// then assumes the current version's count of each tile. Version 1 (no uid line) reads with an
+// empty uid: the server then resumes none of its tiles in a world that has a uid, and removes
+// them. At most one entry per cell, as the stream's rule allows. A plain value: no shared state.
 #pragma once
 
 #include <string>
@@ -29,12 +30,14 @@ struct ManifestError {
 
 class HeldTileManifest {
 public:
-    static constexpr const char* kFirstLine = "worldstream-held-tiles 2";
+    static constexpr const char* kFirstLine = "worldstream-held-tiles 3";
+    // The first line of manifests written before held tiles had splat counts.
+    static constexpr const char* kFirstLineVersion2 = "worldstream-held-tiles 2";
     // The first line of manifests written before worlds had uids.
     static constexpr const char* kFirstLineVersion1 = "worldstream-held-tiles 1";
 
-    // Sorted by key; refuses an empty world name, whitespace in it or in the uid, or two levels
-    // of one cell. `world_uid`: World.uid of the instance the tiles came from (the header's
+    // Sorted by key; refuses an empty world name, whitespace in it or in the uid, a negative
+    // splat count, or two levels of one cell. `world_uid`: World.uid of the instance the tiles came from (the header's
     // world.uid of their stream); empty when unknown or when the world has none.
     static Expected<HeldTileManifest, ManifestError> make(std::string world, std::string world_uid,
                                                           std::vector<HeldTile> tiles);

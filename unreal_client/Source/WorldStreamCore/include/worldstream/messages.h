@@ -61,6 +61,9 @@ struct ViewStatusInfo {
     int32_t pending_tiles = 0;
     int64_t resident_splats = 0;
     int32_t pending_generation = 0;
+    // The world version the status was taken at: when `complete`, everything the view needs is
+    // held at its chosen level of detail and at this version.
+    int64_t world_version = 0;
 };
 
 struct GenerationProgressInfo {

@@ -82,9 +82,13 @@ struct TileKey {
 struct HeldTile {
     TileKey key;
     int64_t version = 0;
+    // Splats held of the tile (the count of the tile decoded), sent as HeldTile.splat_count: the
+    // server counts a resumed client's holdings against the splat budget with it, and a tile of an
+    // older version may hold another count than the current one. 0: unknown.
+    int64_t splat_count = 0;
 
     friend bool operator==(const HeldTile& a, const HeldTile& b) {
-        return a.key == b.key && a.version == b.version;
+        return a.key == b.key && a.version == b.version && a.splat_count == b.splat_count;
     }
     friend bool operator!=(const HeldTile& a, const HeldTile& b) { return !(a == b); }
 };
