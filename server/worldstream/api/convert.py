@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -9,7 +10,12 @@ from google.protobuf import timestamp_pb2
 
 from worldstream.errors import InvalidArgument
 from worldstream.geometry.camera import Camera
-from worldstream.geometry.engine import EngineFrame, camera_from_engine, pose_to_engine
+from worldstream.geometry.engine import (
+    EngineFrame,
+    camera_from_engine,
+    points_from_engine,
+    pose_to_engine,
+)
 from worldstream.store.catalog import WorldRecord
 from worldstream.tiles.grid import TileKey
 from worldstream.v1 import worldstream_pb2 as pb
@@ -18,6 +24,20 @@ _WORLD_NAME = re.compile(r"^worlds/([a-z][a-z0-9-]{2,62})\Z")  # "$" allows a fi
 MAX_VIEWPORT_SIDE = 16384
 """Largest viewport side a view may declare (16K: above any display). Bounds what a view can
 make the server allocate per pixel; a bigger one is INVALID_VIEW."""
+MAX_VIEW_COORDINATE_M = 100_000.0
+"""Largest |x|, |y| or |z| of a view's position, in metres from the world's origin (100 km). A
+world grows from one photo by walking, metres to kilometres; at 100 km a float32 engine position
+(Unity's Transform, Unreal without large world coordinates) still resolves 7.8 mm, beyond it a
+camera cannot be placed to the centimetre, so a position out there is garbage, not a place."""
+MAX_VIEW_SPEED_M_PER_S = 100_000.0
+"""Largest |x|, |y| or |z| of a view's velocity, metres per second (100 km/s). The server
+prefetches where the velocity takes the camera in a second, and this is leaving the 100 km of
+positions in about one. Teleports stay under it: the Unity and Unreal clients smooth the speed
+over a quarter second, so a 25 km jump in one 60 Hz frame reports about 100 km/s."""
+MIN_VIEW_FOV_DEGREES = 1e-5
+"""Narrowest vertical field of view a view may declare (Unity's own lower clamp of
+Camera.fieldOfView); far below any lens (a 2,000 mm telephoto sees 0.7 degrees), and above the
+fields of view whose focal length in pixels overflows (about 1e-300 degrees)."""
 
 _STATES = {
     "creating": pb.WORLD_STATE_CREATING,
@@ -94,6 +114,9 @@ def spawn_in_frame(record: WorldRecord, frame: EngineFrame) -> tuple[pb.Vec3, pb
 
 
 def view_to_camera(view: pb.ViewUpdate, frame: EngineFrame) -> Camera:
+    """The view's camera; INVALID_VIEW (naming the view's sequence) when any of its values is
+    not finite or out of range. Checked in plain Python floats before any array is made, so
+    bad values are refused rather than turned into NaN by numpy (with a RuntimeWarning)."""
     p, q = view.position, view.rotation
     if max(view.viewport_width, view.viewport_height) > MAX_VIEWPORT_SIDE:
         raise InvalidArgument(
@@ -101,17 +124,59 @@ def view_to_camera(view: pb.ViewUpdate, frame: EngineFrame) -> Camera:
             f"view {view.sequence}: viewport {view.viewport_width}x{view.viewport_height} is "
             f"above {MAX_VIEWPORT_SIDE} pixels per side",
         )
+    _check_range(view, "position", (p.x, p.y, p.z), MAX_VIEW_COORDINATE_M, "m", frame)
+    fov = view.vertical_fov_degrees
+    if math.isfinite(fov) and 0.0 < fov < MIN_VIEW_FOV_DEGREES:
+        raise InvalidArgument(
+            "INVALID_VIEW",
+            f"view {view.sequence}: vertical field of view {fov!r} degrees is below "
+            f"{MIN_VIEW_FOV_DEGREES:g}",
+        )
     try:
         return camera_from_engine(
             (p.x, p.y, p.z),
             (q.x, q.y, q.z, q.w),
-            view.vertical_fov_degrees,
+            fov,
             view.viewport_width,
             view.viewport_height,
             frame,
         )
     except ValueError as exc:
         raise InvalidArgument("INVALID_VIEW", f"view {view.sequence}: {exc}") from exc
+
+
+def view_velocity(view: pb.ViewUpdate, frame: EngineFrame) -> np.ndarray:
+    """The view's velocity in the world frame, metres per second; INVALID_VIEW when a component
+    is not finite or above MAX_VIEW_SPEED_M_PER_S (an unknown velocity is zero, not NaN)."""
+    v = view.velocity
+    values = (v.x, v.y, v.z)
+    for value in values:
+        if not math.isfinite(value):
+            raise InvalidArgument(
+                "INVALID_VIEW", f"view {view.sequence}: velocity has non-finite values: {values}"
+            )
+    _check_range(view, "velocity", values, MAX_VIEW_SPEED_M_PER_S, "m/s", frame)
+    return points_from_engine(np.array(values, np.float64), frame)
+
+
+def view_from_proto(view: pb.ViewUpdate, frame: EngineFrame) -> tuple[Camera, np.ndarray]:
+    """(camera, velocity in world metres per second) of a ViewUpdate; INVALID_VIEW if bad."""
+    return view_to_camera(view, frame), view_velocity(view, frame)
+
+
+def _check_range(
+    view: pb.ViewUpdate, what: str, values, limit_m: float, unit: str, frame: EngineFrame
+) -> None:
+    # Limits are in metres; the wire is in engine units (Unreal: centimetres). Non-finite
+    # values are left to the caller's own message.
+    limit = limit_m * frame.unit_scale
+    for value in values:
+        if math.isfinite(value) and abs(value) > limit:
+            raise InvalidArgument(
+                "INVALID_VIEW",
+                f"view {view.sequence}: {what} component {value:g} (engine units) is beyond "
+                f"{limit_m:g} {unit}",
+            )
 
 
 def tile_key(key: pb.TileKey) -> TileKey:

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import grpc
-import numpy as np
 
 from worldstream.api import convert
 from worldstream.api.config import ServerConfig
@@ -29,7 +28,7 @@ from worldstream.api.send_gate import Priority, SendGate
 from worldstream.api.tile_messages import TileMessages, packed
 from worldstream.api.wire import TileWire
 from worldstream.errors import DeadlineExceeded, InvalidArgument, WorldStreamError
-from worldstream.geometry.engine import EngineFrame, points_from_engine
+from worldstream.geometry.engine import EngineFrame
 from worldstream.session.explore import ExploreSession, Send, SessionLimits, ViewStatusEvent
 from worldstream.store.catalog import instance_gone
 from worldstream.tiles.encode import Encoding
@@ -459,15 +458,22 @@ class _Stream:
         kind = request.WhichOneof("request")
         if kind == "view":
             view = request.view
+            # The latest view taken, applied or waiting for the rate limit (-1: none yet).
+            latest = self.session.sequence if self.latest_view is None else self.latest_view[1]
+            if view.sequence <= latest:
+                # An old view arriving late (or a client that restarted its count) must not
+                # undo a newer one; the ViewStatus it would get could not be told apart.
+                said = f"after view {latest}" if latest >= 0 else "at least 0 (the first view)"
+                return warning(
+                    "VIEW_SEQUENCE_NOT_INCREASING",
+                    f"view {view.sequence} is ignored: a view's sequence must be {said}",
+                    sequence=view.sequence,
+                    latest=latest,
+                )
             try:
-                camera = convert.view_to_camera(view, self.frame)
+                camera, velocity = convert.view_from_proto(view, self.frame)
             except InvalidArgument as exc:
                 return warning(exc.reason, exc.message, sequence=view.sequence)
-            velocity = points_from_engine(
-                np.array([view.velocity.x, view.velocity.y, view.velocity.z]), self.frame
-            )
-            if not np.all(np.isfinite(velocity)):
-                velocity = np.zeros(3)
             # Applied once the queue is drained: of views that arrived together only the latest
             # matters, and planning each one would let a fast client outrun the server.
             self.latest_view = (camera, view.sequence, velocity)

@@ -430,6 +430,13 @@ def _finite_vector(values, length: int, what: str) -> np.ndarray:
 
 def _unit_quat_xyzw(rotation_xyzw) -> np.ndarray:
     q = _finite_vector(rotation_xyzw, 4, f"rotation quaternion ({WIRE_QUATERNION_ORDER})")
+    largest = float(np.max(np.abs(q)))
+    if largest > 1.0 + QUATERNION_NORM_TOLERANCE:
+        # Far from unit, and squaring it could overflow (numpy would warn): said before norm.
+        raise ValueError(
+            f"rotation quaternion has norm at least {largest:.6g} (a component), expected 1 "
+            f"(within {QUATERNION_NORM_TOLERANCE}); components are ({WIRE_QUATERNION_ORDER})"
+        )
     norm = float(np.linalg.norm(q))
     if norm == 0.0:
         raise ValueError("rotation quaternion is zero")

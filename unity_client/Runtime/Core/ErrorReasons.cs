@@ -49,6 +49,7 @@ namespace WorldStream.Core
 
         // StreamWarning reasons: the stream goes on.
         public const string InvalidView = "INVALID_VIEW";
+        public const string ViewSequenceNotIncreasing = "VIEW_SEQUENCE_NOT_INCREASING";
         public const string DuplicateStart = "DUPLICATE_START";
         public const string AckExceedsSent = "ACK_EXCEEDS_SENT";
         public const string EmptyRequest = "EMPTY_REQUEST";

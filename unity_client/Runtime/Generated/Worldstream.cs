@@ -5875,7 +5875,9 @@ namespace WorldStream.V1 {
     public const int SequenceFieldNumber = 1;
     private long sequence_;
     /// <summary>
-    /// Client-chosen increasing number; the server's ViewStatus refers to it.
+    /// Client-chosen, at least 0, and greater than the previous view's on this stream; the server's
+    /// ViewStatus refers to it. A view whose sequence does not increase is ignored with a
+    /// VIEW_SEQUENCE_NOT_INCREASING warning (docs/errors.md).
     /// </summary>
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
@@ -5957,7 +5959,9 @@ namespace WorldStream.V1 {
     public const int VelocityFieldNumber = 7;
     private global::WorldStream.V1.Vec3 velocity_;
     /// <summary>
-    /// Camera velocity in engine units per second (for prefetch); zero when unknown.
+    /// Camera velocity in engine units per second (for prefetch); zero when unknown. Every field
+    /// must be finite, and position and velocity within the limits of docs/errors.md (100 km,
+    /// 100 km/s): otherwise the view is ignored with an INVALID_VIEW warning.
     /// </summary>
     [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
     [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]

@@ -64,6 +64,7 @@ inline constexpr const char* kInternal = "INTERNAL";
 // StreamWarning reasons: the stream goes on.
 inline constexpr const char* kInvalidView = "INVALID_VIEW";
 inline constexpr const char* kViewRateLimited = "VIEW_RATE_LIMITED";
+inline constexpr const char* kViewSequenceNotIncreasing = "VIEW_SEQUENCE_NOT_INCREASING";
 inline constexpr const char* kDuplicateStart = "DUPLICATE_START";
 inline constexpr const char* kAckExceedsSent = "ACK_EXCEEDS_SENT";
 inline constexpr const char* kEmptyRequest = "EMPTY_REQUEST";
