@@ -63,6 +63,8 @@ def test_a_segment_that_moves_and_turns_takes_the_longer_time_and_finishes_both_
     # The velocity sent with each view is the camera's true one; standing still at the end.
     np.testing.assert_allclose(path.velocity_at(1.0), [0.0, 0.0, -0.5], atol=1e-9)
     np.testing.assert_allclose(path.velocity_at(2.5), [0.0, 0.0, 0.0])
+    # Plain floats, which a report's JSON takes (numpy's bool is not JSON's).
+    assert type(path.turn_rate_at(1.0)) is float and type(path.duration_s) is float
 
 
 def test_a_trajectory_refuses_a_speed_or_turn_rate_that_is_not_positive():

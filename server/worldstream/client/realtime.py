@@ -473,9 +473,9 @@ def _render_frames(
                 index=snap.index,
                 time_s=snap.time_s,
                 position=[float(v) for v in view.position],
-                moving=speed > 0.0 or turn > 0.0,
+                moving=bool(speed > 1e-6 or turn > 1e-6),  # not float noise of a pure turn
                 speed_mps=speed,
-                turn_rate_dps=turn,
+                turn_rate_dps=float(turn),
                 late_s=snap.late_s,
                 tiles_received=snap.tiles_received,
                 tiles_resident=len(snap.tiles),

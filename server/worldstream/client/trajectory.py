@@ -77,7 +77,7 @@ class Trajectory:
         if len(self.poses) == 1 or t < 0.0 or t >= self.duration_s:
             return 0.0
         i, _ = self._segment(t)
-        span = self.times[i + 1] - self.times[i]
+        span = float(self.times[i + 1] - self.times[i])
         if span <= 0.0:
             return 0.0
         return rotation_angle_degrees(self.poses[i], self.poses[i + 1]) / span
