@@ -95,6 +95,9 @@ class Row:
     world_versions: list[int]
     walk_s: float
     encoding: str
+    # Out-and-back pairs whose views completed on the same world version: the order tiles came
+    # in and the levels held, without the world having grown in between.
+    pair_same_version_worst_db: float | None = None
 
     @property
     def key(self) -> tuple:
@@ -119,12 +122,26 @@ def template(out: Path, world: str) -> Path:
     return data_dir
 
 
+def label_of(world: str, path: str, size: str, threshold: float, raw: bool) -> str:
+    return f"{world}-{path.replace(':', '')}-{size}-sse{threshold:g}" + ("-raw" if raw else "")
+
+
+def same_version_worst(report: dict) -> float | None:
+    version = {p["index"]: p["world_version"] for p in report["poses"]}
+    same = [
+        db
+        for (a, b), db in zip(report["pair_poses"], report["pair_agreement_db"], strict=True)
+        if version[a] == version[b]
+    ]
+    return min(same) if same else None
+
+
 def run_one(
     out: Path, world: str, path: str, size: str, threshold: float, timeout: float, raw: bool
 ) -> Row:
     source = template(out, world)
     name = json.loads((out / "worlds" / f"{world}.json").read_text())["name"]
-    label = f"{world}-{path.replace(':', '')}-{size}-sse{threshold:g}" + ("-raw" if raw else "")
+    label = label_of(world, path, size, threshold, raw)
     data_dir = out / "runs" / label / "data"
     shutil.rmtree(data_dir.parent, ignore_errors=True)
     shutil.copytree(source, data_dir)
@@ -167,13 +184,20 @@ def run_one(
         world_versions=sorted({p.world_version for p in report.poses}),
         walk_s=walk_s,
         encoding="raw" if raw else "quantized",
+        pair_same_version_worst_db=same_version_worst(json.loads(report.to_json())),
     )
 
 
 def read_rows(results: Path) -> list[Row]:
     if not results.is_file():
         return []
-    return [Row(**json.loads(line)) for line in results.read_text().splitlines() if line.strip()]
+    rows = [Row(**json.loads(line)) for line in results.read_text().splitlines() if line.strip()]
+    for r in rows:  # rows written before the column existed: from the walk's report, if kept
+        label = label_of(r.world, r.path, r.size, r.max_sse_px, r.encoding == "raw")
+        report = results.parent / "runs" / label / "walk" / "report.json"
+        if r.pair_same_version_worst_db is None and report.is_file():
+            r.pair_same_version_worst_db = same_version_worst(json.loads(report.read_text()))
+    return rows
 
 
 def db(value: float | None) -> str:
@@ -185,12 +209,11 @@ def print_tables(rows: list[Row]) -> None:
     for world in dict.fromkeys(r.world for r in rows):
         print(f"\n## {world}\n")
         print(
-            "| path | viewport | max_sse_px | encoding | complete | fidelity worst dB | median dB "
-            "| out-and-back worst dB | splats resident max | bytes / complete view (median) "
-            "| bytes, all "
-            "| world versions | walk s |"
+            "| path | viewport | max_sse_px | tiles | complete | fidelity worst dB | median dB "
+            "| out-and-back worst dB | same version dB | splats max | bytes/view median "
+            "| bytes all | versions | walk s |"
         )
-        print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+        print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
         for r in sorted(
             (r for r in rows if r.world == world),
             key=lambda r: (r.path, int(r.size.split("x")[0]), -r.max_sse_px, r.encoding),
@@ -200,6 +223,7 @@ def print_tables(rows: list[Row]) -> None:
                 f"| {r.path} | {r.size} | {r.max_sse_px:g} | {r.encoding} "
                 f"| {r.complete}/{r.poses} "
                 f"| {db(r.fidelity_worst_db)} | {db(r.fidelity_median_db)} | {db(r.pair_worst_db)} "
+                f"| {db(r.pair_same_version_worst_db)} "
                 f"| {r.splats_resident_max:,} | {'-' if per_view is None else f'{per_view:,.0f}'} "
                 f"| {r.bytes_total:,} "
                 f"| {','.join(map(str, r.world_versions))} | {r.walk_s:.1f} |"
