@@ -252,7 +252,7 @@ WS_TEST(a_walk_resumes_after_the_connection_drops_with_no_duplicate_and_no_gap) 
     const ExploreHeaderInfo header = seen.headers[0];
     check(header.engine_frame == EngineFrame::Unreal, "the server speaks Unreal's frame");
     check(header.encoding == TileEncoding::QuantizedV1, "the server picked the quantized codec");
-    const auto poses = scripted_walk(header, kPoses, 60, 15);
+    const auto poses = scripted_walk(header, kPoses, 60, 5);
     walk(*session, driver, seen, poses, 0, kDropAfter);
     const std::vector<HeldTile> before_drop = driver.residency().held_tiles();
     check(!before_drop.empty(), "tiles arrived before the drop");
