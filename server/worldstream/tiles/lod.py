@@ -33,11 +33,14 @@ need alpha > 1, and what happens then is the `saturation` choice:
            (a lifted photo stacks a 0.6-opacity front layer, half of it stepped forward, over
            an opaque back layer), so a cell often holds one layer only, and one Gaussian per
            cell with a peak opacity below 1 leaves a grid of seams unless neighbours overlap
-           (at sigma = 0.6 edges a full grid of them covers >= 98.7 % everywhere). Measured by
-           bench/bench_lod_selection.py at the distance a level is chosen for: mean alpha over
-           level 0's footprint 0.93-0.97 (seams down to 0.72) before, >= 0.98 after; the
-           added mass is what overlapping opaque splats need, and the wider splat is counted
-           in the geometric error below. Translucent (unsaturated) clusters keep their mass.
+           (at sigma = 0.6 edges a full grid of them covers >= 98.7 % everywhere). The added
+           mass is what overlapping opaque splats need; the wider splat is counted in the
+           geometric error below. Translucent (unsaturated) clusters keep their mass: widening
+           them too, mass kept or not, measured worse. Measured by bench/bench_lod_selection.py
+           at the distance each level is chosen for (bench/RESULTS.md). Not covered: a floor
+           seen at a grazing angle. Its isotropic sources overlap on screen only when seen
+           low, so its clusters hold less mass than their area (alpha about 0.35) and stay
+           translucent, where level 0 looks opaque from the photo's side.
   "clamp"  keeps Sigma and loses the excess mass. Moment-matched Gaussians of a filled cell
            are narrow (sigma about 0.29 x the cell edge for a square) next to the spacing of
            cells, so clamped levels show a grid of dark seams. Measured by bench/bench_lod.py
