@@ -42,6 +42,7 @@ from worldstream.world.budget import CREATION_BYTES_PER_WORKING_PIXEL, MemoryBud
 from worldstream.world.exports import ExportedFile, Exports, check_frame
 from worldstream.world.grow import GrowingWorld
 from worldstream.world.memory import SpatialMemory
+from worldstream.world.spawn_cell import place_spawn
 from worldstream.world.surfaces import Collider, Surfaces
 
 ProgressFn = Callable[[str, float, str], None]  # (stage, fraction, message)
@@ -280,6 +281,8 @@ class Worlds:
                 progress("depth", 0.2, f"estimating depth ({generator.name})")
                 frame, info = generator.seed(image.rgb, image.horizontal_fov_degrees)
                 info = replace(info, notes=[*info.notes, *image.notes])
+                # Off the grid's faces, so float noise cannot pick the spawn's cell.
+                frame, info = place_spawn(frame, info, tile_size)
                 self.check_current(record)  # deleted meanwhile: stop before the next stage
                 progress("lift", 0.4, "lifting pixels into Gaussians")
                 gaussians = lift_seed(frame, self.settings.seed_lift)
