@@ -8,12 +8,15 @@ import queue
 import time
 
 import grpc
+import numpy as np
 import pytest
 
+from conftest import fresh_server
 from test_api_explore import cells_held, drain_until_complete
 from test_explore_half_close import half_closed
 from worldstream.cli.commands import spawn_camera
-from worldstream.client import ClientError
+from worldstream.client import Client, ClientError
+from worldstream.geometry.camera import look_at
 from worldstream.v1 import worldstream_pb2 as pb
 
 
@@ -51,7 +54,7 @@ def test_a_view_the_budget_cannot_hold_is_warned_once_and_never_called_complete(
     camera = spawn_camera(world, 160, 120)
     with client.explore(world.name, splat_budget=1) as stream:
         stream.send_view(camera, 0)
-        said = read_for(stream, 30.0, until=over_budget)
+        said = read_for(stream, 60.0, until=over_budget)
         said += read_for(stream, 1.0)  # and nothing more of it
     warnings = [w for w in of_kind(said, "warning") if w.reason == "VIEW_OVER_BUDGET"]
     assert len(warnings) == 1  # once per view, not once per turn of the stream
@@ -124,3 +127,21 @@ def test_resuming_with_tiles_of_an_older_version_under_a_tight_budget_completes_
     assert statuses[-1].complete and statuses[-1].resident_splats <= budget
     assert {t.version for t in of_kind(responses, "tile_chunk")} == {max(older.values())[0] + 1}
     assert not of_kind(responses, "warning")
+
+
+def test_a_view_left_by_a_half_close_while_it_waited_for_generation_is_not_complete(
+    tmp_path, photo
+):
+    """The client turns its back to what the photo saw and leaves at once: the world does not
+    cover that view and the generation it needed is given back, so the last status must not
+    call it complete (it did: nothing planned counted as nothing missing)."""
+    with fresh_server(tmp_path) as server:  # generates on demand
+        with Client(server.address, timeout=60) as c:
+            world = c.create_world(photo)
+        camera = spawn_camera(world, 96, 72)
+        behind = camera.with_pose(
+            look_at(tuple(camera.position), tuple(camera.position + np.array([0.0, 0.0, 3.0])))
+        )
+        ended = half_closed(server.address, world, behind, 2)
+    final = ended.statuses[-1]
+    assert (final.sequence, final.complete, final.pending_generation) == (2, False, 0)

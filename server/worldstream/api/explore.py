@@ -12,6 +12,7 @@ Problems with one message are warnings; only a broken start ends the stream.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -196,6 +197,7 @@ class _Stream:
         self.closed = False  # the client has half-closed: no view or ack will come
         self.last_status: ViewStatusEvent | None = None  # the latest ViewStatus written
         self.stall_said = -1  # the latest view a stall warning was said for
+        self.generation_at_close = (False, 0)  # (generating, jobs the view waited for)
         self.status_is_last = False  # ...and nothing written after it
 
     async def _write(self, response: pb.ExploreResponse) -> None:
@@ -354,6 +356,11 @@ class _Stream:
         if session.sequence < 0:
             return
         final = session.status()
+        was_on, blocking = self.generation_at_close
+        if was_on and (blocking or self.generation.planned < session.sequence):
+            # The view waited for generation, or its coverage was never checked: what the
+            # client holds is not the view a player would see there.
+            final = dataclasses.replace(final, complete=False)
         if not (self.status_is_last and final == self.last_status):
             await self._write_status(final)
 
@@ -419,6 +426,9 @@ class _Stream:
             # A half-close: the client will send nothing more. Its latest view is applied, and
             # the stream ends with that view's status (`_loop`).
             self.closed = True
+            # Whether generation could still have changed the view: stopping it gives its jobs
+            # back, but does not make the view covered.
+            self.generation_at_close = (self.generation.enabled, self.generation.pending)
             self.generation.stop()
             self._sync_pending_generation()
             return True

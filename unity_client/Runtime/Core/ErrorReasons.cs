@@ -37,6 +37,7 @@ namespace WorldStream.Core
         public const string InvalidSplatBudget = "INVALID_SPLAT_BUDGET";
         public const string InvalidCreditBytes = "INVALID_CREDIT_BYTES";
         public const string ManifestTooLarge = "MANIFEST_TOO_LARGE";
+        public const string InvalidHeldTile = "INVALID_HELD_TILE";
         public const string NoSupportedEncoding = "NO_SUPPORTED_ENCODING";
         public const string WorldNotFound = "WORLD_NOT_FOUND";
         public const string WorldDeleted = "WORLD_DELETED";
@@ -53,5 +54,7 @@ namespace WorldStream.Core
         public const string DuplicateStart = "DUPLICATE_START";
         public const string AckExceedsSent = "ACK_EXCEEDS_SENT";
         public const string EmptyRequest = "EMPTY_REQUEST";
+        public const string ViewOverBudget = "VIEW_OVER_BUDGET";
+        public const string ViewStalled = "VIEW_STALLED";
     }
 }

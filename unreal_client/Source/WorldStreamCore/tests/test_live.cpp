@@ -105,6 +105,8 @@ struct Observer {
     int connection = 0;
     std::vector<ExploreHeaderInfo> headers;
     std::map<std::pair<int, int64_t>, bool> complete;  // (connection, sequence)
+    // Views the server said its splat budget cannot hold (VIEW_OVER_BUDGET): never complete.
+    std::map<std::pair<int, int64_t>, bool> over_budget;
     std::map<int, int> tiles_per_connection;
     std::map<int, int> tiles_before_first_status;  // tiles of a connection before its first status
     std::map<int, bool> saw_status;
@@ -138,7 +140,12 @@ struct Observer {
             saw_status[connection] = true;
             if (s.complete) complete[{connection, s.sequence}] = true;
         };
-        c.warning = [this](const WarningInfo& w) { warnings.push_back(w.reason + ": " + w.message); };
+        c.warning = [this](const WarningInfo& w) {
+            warnings.push_back(w.reason + ": " + w.message);
+            const auto sequence = w.metadata.find("sequence");
+            if (w.reason == reasons::kViewOverBudget && sequence != w.metadata.end())
+                over_budget[{connection, std::stoll(sequence->second)}] = true;
+        };
         c.disconnected = [this](const Error& error, bool will_reconnect) {
             disconnects.push_back(DisconnectedEvent{error, will_reconnect});
         };
@@ -175,8 +182,11 @@ void walk(ExploreSession& session, ExploreDriver& driver, Observer& seen, const 
     for (int i = from; i < to; ++i) {
         session.send_view(ViewToSend{i, poses[static_cast<std::size_t>(i)]});
         const int connection = seen.connection;
-        run_until(driver, [&] { return seen.complete.count({connection, i}) != 0; }, 60,
-                  "view " + std::to_string(i) + " to complete");
+        // A view the budget cannot hold ends with the server saying so, not with "complete".
+        const auto settled = [&] {
+            return seen.complete.count({connection, i}) != 0 || seen.over_budget.count({connection, i}) != 0;
+        };
+        run_until(driver, settled, 60, "view " + std::to_string(i) + " to complete");
     }
 }
 

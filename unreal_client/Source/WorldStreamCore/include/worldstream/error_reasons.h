@@ -39,6 +39,7 @@ inline constexpr const char* kInvalidEngineFrame = "INVALID_ENGINE_FRAME";
 inline constexpr const char* kInvalidSplatBudget = "INVALID_SPLAT_BUDGET";
 inline constexpr const char* kInvalidCreditBytes = "INVALID_CREDIT_BYTES";
 inline constexpr const char* kManifestTooLarge = "MANIFEST_TOO_LARGE";
+inline constexpr const char* kInvalidHeldTile = "INVALID_HELD_TILE";
 inline constexpr const char* kNoSupportedEncoding = "NO_SUPPORTED_ENCODING";
 inline constexpr const char* kWorldNotFound = "WORLD_NOT_FOUND";
 inline constexpr const char* kWorldDeleted = "WORLD_DELETED";
@@ -70,6 +71,8 @@ inline constexpr const char* kAckExceedsSent = "ACK_EXCEEDS_SENT";
 inline constexpr const char* kEmptyRequest = "EMPTY_REQUEST";
 inline constexpr const char* kGenerationFailed = "GENERATION_FAILED";
 inline constexpr const char* kPlanFailed = "PLAN_FAILED";
+inline constexpr const char* kViewOverBudget = "VIEW_OVER_BUDGET";  // the view never completes
+inline constexpr const char* kViewStalled = "VIEW_STALLED";
 
 // Warnings this client raises itself, on the same event path as the server's.
 inline constexpr const char* kChunkOrder = "CHUNK_ORDER";            // a chunk broke the order rule
