@@ -51,6 +51,7 @@ from worldstream.geometry.camera import Camera
 from worldstream.geometry.engine import EngineFrame
 from worldstream.geometry.gaussians import Gaussians
 from worldstream.render import render
+from worldstream.tiles import codec
 from worldstream.tiles.chunks import Reassembler
 from worldstream.tiles.decode import decode_payload
 from worldstream.tiles.raw import RawTile
@@ -295,6 +296,16 @@ def walk_realtime(
     return report
 
 
+def _warm_decoder() -> None:
+    """Decode a one-splat tile before the walk starts, as an engine loads its plugin before
+    play: the decoder's compiled kernels load at their first call (a third of a second of CPU,
+    more on a busy machine), which would otherwise stall the first frames of the walk."""
+    one = np.zeros((1, 3))
+    decode_payload(
+        codec.encode(one[0], one, np.array([[1.0, 0, 0, 0]]), one, np.zeros(1), one[:, None], 1)
+    )
+
+
 def _live_walk(
     client: Client,
     world: str,
@@ -306,6 +317,7 @@ def _live_walk(
     report: RealtimeReport,
     references: _References | None,
 ) -> tuple[list[_Snapshot], _Stream]:
+    _warm_decoder()
     stream = client.explore(world, EngineFrame.GLTF, held=held.manifest(), world_uid=held.world_uid)
     start = time.perf_counter()
 
