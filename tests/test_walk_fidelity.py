@@ -170,22 +170,19 @@ def test_without_fidelity_a_walk_measures_none(tmp_path, shared_server, world):
 def test_the_walk_command_with_fidelity_reports_it_per_pose_and_its_worst_and_median(
     tmp_path, small_photo
 ):
-    command = [sys.executable, "-m", "worldstream"]
-    data_dir = str(tmp_path / "data")
-    photo = tmp_path / "garage.jpg"
-    photo.write_bytes(small_photo)
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [*command, *args], capture_output=True, text=True, timeout=120, check=False
-        )
-
-    created = run("create", str(photo), "--data-dir", data_dir)
-    assert created.returncode == 0, created.stderr
-    name = created.stdout.strip().splitlines()[-1]
+    data_dir = tmp_path / "data"
+    with fresh_server(data_dir) as server, Client(server.address, timeout=60) as client:
+        name = client.create_world(small_photo).name
     out = tmp_path / "walk"
-    size = ["--width", "160", "--height", "120", "--data-dir", data_dir]
-    walked = run("walk", name, "--path", "outback:0.5", "--out", str(out), "--fidelity", *size)
+    walk_args = ["walk", name, "--path", "outback:0.5", "--out", str(out), "--fidelity"]
+    options = ["--width", "160", "--height", "120", "--data-dir", str(data_dir)]
+    walked = subprocess.run(
+        [sys.executable, "-m", "worldstream", *walk_args, *options],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert walked.returncode == 0, walked.stderr
     report = json.loads((out / "report.json").read_text())
     measured = [p["fidelity_db"] for p in report["poses"]]
