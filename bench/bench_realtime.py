@@ -9,8 +9,8 @@ held at that instant and compared with the whole world at full detail at the wor
 current then. One row per walk: the share of frames with hole fraction <= 1 %, the median
 fidelity while moving, and the time from a grid cell entering the view to its final level.
 
-Each world is created once (no generation) and copied for every walk, so every path starts from
-the same world. Rows go to OUT/results.jsonl, the frames and walk.mp4 of each walk to
+Each world is created once per commit (no generation) and copied for every walk, so every path
+starts from the same world. Rows go to OUT/results.jsonl, the frames and walk.mp4 of each walk to
 OUT/walks/WORLD-PATH/.
 
     .venv/bin/python bench/bench_realtime.py --worlds garage --paths outback:2,orbit:90
@@ -62,12 +62,27 @@ def photo(name: str) -> bytes:
     return buffer.getvalue()
 
 
+def commit() -> str:
+    """The checkout's commit: a world is made by the code of its day (its levels of detail, its
+    spawn), so a template made by another commit is made again."""
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"
+
+
 def template(out: Path, world: str) -> tuple[Path, str]:
     """The world's data dir, created once without generation (it is copied for each walk)."""
     data_dir = out / "worlds" / world
     marker = out / "worlds" / f"{world}.json"
     if marker.is_file():
-        return data_dir, json.loads(marker.read_text())["name"]
+        made = json.loads(marker.read_text())
+        if made.get("commit") == commit():
+            return data_dir, made["name"]
     shutil.rmtree(data_dir, ignore_errors=True)
     config = ServerConfig(port=0, data_dir=data_dir, generate_on_demand=False)
     start = time.perf_counter()
@@ -75,7 +90,7 @@ def template(out: Path, world: str) -> tuple[Path, str]:
         made = client.create_world(photo(world), display_name=world)
     took = time.perf_counter() - start
     print(f"created {world}: {made.splat_count:,} splats in {took:.1f} s", flush=True)
-    marker.write_text(json.dumps({"name": made.name}))
+    marker.write_text(json.dumps({"name": made.name, "commit": commit()}))
     return data_dir, made.name
 
 
@@ -252,7 +267,10 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown worlds {sorted(unknown)}; known: {', '.join(PHOTOS)}")
     args.out.mkdir(parents=True, exist_ok=True)
-    print(f"{cpu_name()}, {os.cpu_count()} CPUs, {datetime.date.today()}", flush=True)
+    print(
+        f"{cpu_name()}, {os.cpu_count()} CPUs, {datetime.date.today()}, commit {commit()}",
+        flush=True,
+    )
     rows = []
     for world in worlds:
         for path in args.paths.split(","):
