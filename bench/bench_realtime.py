@@ -2,9 +2,10 @@
 
 For each world (a real photo from scikit-image) and each path: a fresh copy of the world's data
 dir, served by `worldstream serve` in its own process (generation on, as a user runs it, so the
-client's decoding and rendering do not share the server's interpreter), and the reference client
-walks the path in real time (client/realtime.py) at --speed and --turn-rate, sending a view every
-1/--hz without waiting, with fidelity on: every frame is rendered afterwards from what the client
+client's decoding and rendering do not share the server's interpreter) and warmed by one stream
+of the spawn view (--cold: not), and the reference client walks the path in real time
+(client/realtime.py) at --speed and --turn-rate, sending a view every 1/--hz without waiting,
+with fidelity on: every frame is rendered afterwards from what the client
 held at that instant and compared with the whole world at full detail at the world version
 current then. One row per walk: the share of frames with hole fraction <= 1 %, the median
 fidelity while moving, and the time from a grid cell entering the view to its final level.
@@ -27,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -185,6 +187,18 @@ def row(world: str, path: str, size: str, report: RealtimeReport) -> Row:
     )
 
 
+def warm_up(client: Client, name: str, camera) -> float:
+    """A throwaway stream of the spawn view (no generation), waited on until complete: the
+    walk then meets a running server, not a process loading its compiled kernels (about a
+    second before the first tile on this machine). Returns the seconds it took."""
+    from worldstream.client.walk import HeldTiles, walk
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:
+        walk(client, name, [camera.world_to_camera], Path(scratch), camera, 60.0, HeldTiles())
+    return time.perf_counter() - started
+
+
 def run(args: argparse.Namespace, world: str, path: str, size: str) -> Row:
     width, height = (int(v) for v in size.split("x"))
     source, name = template(args.out, world)
@@ -198,6 +212,8 @@ def run(args: argparse.Namespace, world: str, path: str, size: str) -> Row:
             info = client.get_world(name)
             camera = spawn_camera(info, width, height)
             poses = parse_path(path, camera.world_to_camera)
+            if not args.cold:
+                print(f"  server warmed up in {warm_up(client, name, camera):.1f} s", flush=True)
             started = time.perf_counter()
             report = walk_realtime(
                 client,
@@ -261,6 +277,12 @@ def main() -> None:
     parser.add_argument("--turn-rate", type=float, default=45.0)
     parser.add_argument("--settle", type=float, default=1.0)
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench_realtime"))
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="walk on a server process that has served nothing yet (by default one stream of "
+        "the spawn view warms it first)",
+    )
     args = parser.parse_args()
     worlds = args.worlds.split(",")
     unknown = set(worlds) - set(PHOTOS)
