@@ -7,10 +7,12 @@ one row is kept: worst and median fidelity of the complete poses against the who
 detail at the version each view completed on, the worst agreement of poses that coincide (out and
 back), splats resident (max), and bytes received per complete view (median).
 
-Each world is created once (its own data dir) and copied for every run, so every threshold sees
-the same world, fresh, and grows it by generation as the walk goes. Rows are appended to
-OUT/results.jsonl as each run ends; a rerun skips the runs already there (resumable), and
---table prints the tables from what is there without running anything.
+Each world is created once per commit (its own data dir) and copied for every run, so every
+threshold sees the same world, fresh, and grows it by generation as the walk goes; a world is made
+by the code of its commit (its levels of detail, its spawn), so another commit makes it again.
+Rows are appended to OUT/results.jsonl as each run ends, with the commit; a rerun at the same
+commit skips the runs already there (resumable), and --table prints the tables from what is there
+without running anything.
 
 The rooms world: CreateWorld takes a photo only, so it is made from the rooms' spawn view
 rendered exactly (server/worldstream/testing/rooms.py) and sent as a JPEG, with the rendered
@@ -31,6 +33,7 @@ import json
 import math
 import shutil
 import statistics
+import subprocess
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -98,17 +101,31 @@ class Row:
     # Out-and-back pairs whose views completed on the same world version: the order tiles came
     # in and the levels held, without the world having grown in between.
     pair_same_version_worst_db: float | None = None
+    commit: str = ""  # the checkout's commit the run was made by
 
     @property
     def key(self) -> tuple:
-        return (self.world, self.path, self.size, self.max_sse_px, self.encoding)
+        return (self.world, self.path, self.size, self.max_sse_px, self.encoding, self.commit)
+
+
+def commit() -> str:
+    """The checkout's commit: a template made by another commit is made again."""
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"
 
 
 def template(out: Path, world: str) -> Path:
-    """The world's data dir, created once (no generation: it is copied before each walk)."""
+    """The world's data dir, created once per commit (no generation: it is copied before each
+    walk)."""
     data_dir = out / "worlds" / world
     marker = out / "worlds" / f"{world}.json"
-    if marker.is_file():
+    if marker.is_file() and json.loads(marker.read_text()).get("commit") == commit():
         return data_dir
     shutil.rmtree(data_dir, ignore_errors=True)
     jpeg, fov = photo(world)
@@ -118,7 +135,7 @@ def template(out: Path, world: str) -> Path:
         made = client.create_world(jpeg, display_name=world, horizontal_fov_degrees=fov)
     took = time.perf_counter() - start
     print(f"<!-- created {world}: {made.splat_count:,} splats in {took:.1f} s -->", flush=True)
-    marker.write_text(json.dumps({"name": made.name}))
+    marker.write_text(json.dumps({"name": made.name, "commit": commit()}))
     return data_dir
 
 
@@ -185,6 +202,7 @@ def run_one(
         walk_s=walk_s,
         encoding="raw" if raw else "quantized",
         pair_same_version_worst_db=same_version_worst(json.loads(report.to_json())),
+        commit=commit(),
     )
 
 
@@ -206,8 +224,8 @@ def db(value: float | None) -> str:
 
 def print_tables(rows: list[Row]) -> None:
     print(f"# fidelity against the whole world, {cpu_name()}, {datetime.date.today().isoformat()}")
-    for world in dict.fromkeys(r.world for r in rows):
-        print(f"\n## {world}\n")
+    for made_by, world in dict.fromkeys((r.commit, r.world) for r in rows):
+        print(f"\n## {world} (commit {made_by or 'not recorded'})\n")
         print(
             "| path | viewport | max_sse_px | tiles | complete | fidelity worst dB | median dB "
             "| out-and-back worst dB | same version dB | splats max | bytes/view median "
@@ -215,7 +233,7 @@ def print_tables(rows: list[Row]) -> None:
         )
         print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
         for r in sorted(
-            (r for r in rows if r.world == world),
+            (r for r in rows if r.world == world and r.commit == made_by),
             key=lambda r: (r.path, int(r.size.split("x")[0]), -r.max_sse_px, r.encoding),
         ):
             per_view = r.bytes_per_complete_view_median
@@ -258,7 +276,7 @@ def main() -> None:
             for path in args.paths.split(","):
                 for size in args.sizes.split(","):
                     for threshold in (float(t) for t in args.thresholds.split(",")):
-                        if (world, path, size, threshold, encoding) in done:
+                        if (world, path, size, threshold, encoding, commit()) in done:
                             continue
                         t0 = time.perf_counter()
                         row = run_one(
