@@ -9,6 +9,7 @@ from pathlib import Path
 from worldstream.api.tokens import TokenTable
 from worldstream.generate.base import GeneratorOptions
 from worldstream.generate.photo import PhotoLimits
+from worldstream.session.view_plan import DEFAULT_MAX_SSE_PX
 from worldstream.store.store import default_data_dir
 
 MiB = 1024 * 1024
@@ -53,9 +54,9 @@ class ServerConfig:
     max_credit_bytes: int = 256 * MiB
     max_held_tiles: int = 100_000
     """Largest resume manifest a client may send."""
-    max_sse_px: float = 16.0
-    """Screen-space error, in pixels, above which a tile is refined to a finer level (Cesium's
-    default)."""
+    max_sse_px: float = DEFAULT_MAX_SSE_PX
+    """Screen-space error, in pixels, above which a tile is refined to a finer level (2, chosen
+    by measuring what the client's picture loses: session/view_plan.py)."""
     payload_cache_bytes: int = 256 * MiB
     """Encoded tile payloads kept in memory for every session to share."""
     generate_on_demand: bool = True

@@ -8,7 +8,7 @@ the scheduler (3D Tiles practice, DESIGN.md § Tiles):
 
 1. culls cells to the frustum and orders them by (1 - cos angle) x distance (`priority.py`);
 2. picks each cell's level by screen-space error: the coarsest level whose geometric error
-   projects to at most `max_sse_px` pixels (16, as Cesium refines);
+   projects to at most `max_sse_px` pixels (2 by default, measured: `DEFAULT_MAX_SSE_PX`);
 3. fits the plan to the splat budget: every visible cell at its coarsest level first, in order,
    then refinements in order as far as the budget allows;
 4. sends coarse before fine: first the coarsest level of every cell the client lacks, then the
@@ -35,6 +35,7 @@ import numpy as np
 from worldstream.geometry.camera import Camera
 from worldstream.session.priority import visible_indices
 from worldstream.session.view_plan import (
+    DEFAULT_MAX_SSE_PX,
     EMPTY_PLAN,
     CellTable,
     ViewPlan,
@@ -59,7 +60,7 @@ __all__ = ["ExploreSession", "Held", "Send", "SessionLimits", "box_distance", "c
 class SessionLimits:
     splat_budget: int
     credit_bytes: int
-    max_sse_px: float = 16.0
+    max_sse_px: float = DEFAULT_MAX_SSE_PX
 
 
 @dataclass(frozen=True)

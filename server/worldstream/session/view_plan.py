@@ -39,6 +39,11 @@ from worldstream.session.priority import TileBoxes, visible_indices, visible_til
 from worldstream.tiles.grid import TileKey
 from worldstream.tiles.pyramid import Cell
 
+# Screen-space error, in pixels, above which a cell is refined. Chosen by measurement
+# (bench/bench_fidelity.py, bench/RESULTS.md): a splat level's error is blur the player sees, so
+# the 16 px that mesh tiles use left a blocky mosaic (20-27 dB against the whole world); at 2 px
+# every complete pose of the benchmark worlds measured >= 39 dB, holding 350-500 k splats.
+DEFAULT_MAX_SSE_PX = 2.0
 PREFETCH_S = 1.0  # seconds of the camera's velocity to look ahead
 MIN_PREFETCH_SPEED = 0.05  # m/s; slower is standing still
 # The band around max_sse_px within which a held level is kept (rule 3a). Levels are about twice
