@@ -14,7 +14,7 @@ from worldstream.cli.commands import spawn_camera
 from worldstream.cli.main import build_parser
 from worldstream.cli.realtime import parse_path
 from worldstream.client import Client
-from worldstream.client.regions import HeldChange, summarise, visits
+from worldstream.client.regions import HeldChange, existing_in_view, summarise, visits
 from worldstream.client.trajectory import rotation_angle_degrees, trajectory
 from worldstream.geometry.camera import look_at
 from worldstream.geometry.paths import forward, orbit
@@ -246,3 +246,20 @@ def test_the_tile_decoder_is_ready_before_the_walk_starts():
     )
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_region_that_generation_adds_later_is_not_in_view_before_it_exists():
+    old, grown = (0, 0, 0), (1, 0, 0)
+    times = [0.0, 0.1, 0.2, 0.3]
+    seen = [{old, grown}] * 4  # the camera looks at both places all along
+    versions = [1, 1, 2, 2]
+    cells = {1: {old}, 2: {old, grown}}
+    # Without the filter, `grown` would enter the view at 0.0 s and take 0.25 s to arrive.
+    kept = existing_in_view(times, seen, versions, cells, [HeldChange(0.25, grown, 0)], [old])
+    assert kept == [{old}, {old}, {old, grown}, {old, grown}]
+    (visit,) = [
+        v for v in visits(times, kept, [HeldChange(0.25, grown, 0)], {old: 0}) if v.cell == grown
+    ]
+    assert visit.start_s == 0.2 and visit.time_to_final_s == pytest.approx(0.05)
+    # A frame of a version whose cells are unknown keeps what it sees.
+    assert existing_in_view([0.0], [{grown}], [7], cells, [], []) == [{grown}]

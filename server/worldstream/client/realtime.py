@@ -41,6 +41,7 @@ from worldstream.client.regions import (
     CellBoxes,
     HeldChange,
     RegionTimes,
+    existing_in_view,
     summarise,
     visits,
 )
@@ -515,16 +516,27 @@ def _region_times(
     initial: dict,
 ) -> RegionTimes:
     """Regions: every cell the client held during the walk and, with fidelity, every cell of the
-    whole world (so that a cell never sent counts as never finished)."""
-    cells = set(initial) | {c.cell for c in live.changes}
+    whole world (so that a cell never sent counts as never finished). With fidelity, a frame's
+    regions are those of the world version current at the frame (and those the client held):
+    a cell that generation adds later is not in view before it exists."""
+    held = set(initial) | {c.cell for c in live.changes}
+    by_version: dict[int, set] = {}
     if references is not None and live.tile_size_m > 0:
-        for reference in references.by_version.values():
+        for version, reference in references.by_version.items():
             means = reference.gaussians.means.detach().cpu().numpy()
-            if len(means):
-                found = np.unique(np.floor(means / live.tile_size_m).astype(np.int64), axis=0)
-                cells |= {tuple(int(v) for v in c) for c in found}
+            found = np.unique(np.floor(means / live.tile_size_m).astype(np.int64), axis=0)
+            by_version[version] = {tuple(int(v) for v in c) for c in found}
+    cells = held.union(*by_version.values())
     if not cells or live.tile_size_m <= 0:
         return RegionTimes()
     boxes = CellBoxes(cells, live.tile_size_m)
-    in_view = [boxes.in_view(camera.with_pose(s.w2c)) for s in snapshots]
+    first = references.first_version if references is not None else 0
+    in_view = existing_in_view(
+        [s.time_s for s in snapshots],
+        [boxes.in_view(camera.with_pose(s.w2c)) for s in snapshots],
+        [s.world_version or first for s in snapshots],
+        by_version,
+        live.changes,
+        initial,
+    )
     return summarise(visits([s.time_s for s in snapshots], in_view, live.changes, initial))

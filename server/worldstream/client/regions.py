@@ -84,6 +84,30 @@ class CellBoxes:
         return {self._boxes.tiles[i].key for i in visible_indices(camera, self._boxes, 0.0)}
 
 
+def existing_in_view(
+    frame_times: Sequence[float],
+    in_view: Sequence[set[Cell]],
+    frame_versions: Sequence[int],
+    cells_by_version: dict[int, set[Cell]],
+    changes: Sequence[HeldChange],
+    initial: Iterable[Cell] = (),
+) -> list[set[Cell]]:
+    """Each frame's cells in view, less those not yet in the world: a frame whose world version's
+    cells are known keeps only those and the cells the client has held by then (a cell that
+    generation adds later is not in view before it exists). Frames of unknown versions keep all."""
+    known = set(initial)
+    ordered = sorted(changes, key=lambda c: c.time_s)
+    following = 0
+    kept = []
+    for t, seen, version in zip(frame_times, in_view, frame_versions, strict=True):
+        while following < len(ordered) and ordered[following].time_s <= t:
+            known.add(ordered[following].cell)
+            following += 1
+        cells = cells_by_version.get(version)
+        kept.append(set(seen) if cells is None else set(seen) & (cells | known))
+    return kept
+
+
 def _lod_at(
     initial: dict[Cell, int], changes: Sequence[HeldChange], cell: Cell, t: float
 ) -> int | None:
