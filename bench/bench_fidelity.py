@@ -33,13 +33,12 @@ import json
 import math
 import shutil
 import statistics
-import subprocess
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from machine import cpu_name  # bench/ is on sys.path when a bench runs as a script
+from machine import checkout_commit, cpu_name  # bench/ is on sys.path when a bench runs as a script
 from PIL import Image
 
 from worldstream.api.config import ServerConfig
@@ -108,16 +107,7 @@ class Row:
         return (self.world, self.path, self.size, self.max_sse_px, self.encoding, self.commit)
 
 
-def commit() -> str:
-    """The checkout's commit: a template made by another commit is made again."""
-    done = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parent,
-        check=False,
-    )
-    return done.stdout.strip() or "unknown"
+commit = checkout_commit
 
 
 def template(out: Path, world: str) -> Path:

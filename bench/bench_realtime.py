@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from machine import cpu_name  # bench/ is on sys.path when a bench runs as a script
+from machine import checkout_commit, cpu_name  # bench/ is on sys.path when a bench runs as a script
 from PIL import Image
 
 from worldstream.api.config import ServerConfig
@@ -64,17 +64,7 @@ def photo(name: str) -> bytes:
     return buffer.getvalue()
 
 
-def commit() -> str:
-    """The checkout's commit: a world is made by the code of its day (its levels of detail, its
-    spawn), so a template made by another commit is made again."""
-    done = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parent,
-        check=False,
-    )
-    return done.stdout.strip() or "unknown"
+commit = checkout_commit
 
 
 def template(out: Path, world: str) -> tuple[Path, str]:

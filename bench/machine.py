@@ -14,3 +14,18 @@ def cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def checkout_commit() -> str:
+    """The checkout's short commit. A world is made by the code of its day (its levels of
+    detail, its spawn), so a bench that keeps world templates makes them again per commit."""
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"
