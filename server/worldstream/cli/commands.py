@@ -10,13 +10,12 @@ import numpy as np
 from PIL import Image
 
 from worldstream.cli.progress import bytes_bar, console, fraction_bar
-from worldstream.cli.realtime import parse_path
+from worldstream.cli.realtime import camera_and_poses
 from worldstream.cli.text import printable
 from worldstream.client import Client
 from worldstream.client.walk import WalkReport, walk
 from worldstream.geometry.camera import Camera, intrinsics_from_fov
 from worldstream.geometry.engine import EngineFrame, pose_from_engine
-from worldstream.geometry.paths import read_json_path
 from worldstream.v1 import worldstream_pb2 as pb
 
 
@@ -65,19 +64,7 @@ def walk_world(
     fidelity: bool = False,
 ) -> WalkReport:
     info = client.get_world(world)
-    camera = spawn_camera(info, width, height)
-    if path.endswith(".json"):
-        json_path = read_json_path(path)
-        poses = json_path.poses
-        if json_path.vertical_fov_degrees:
-            camera = Camera(
-                intrinsics_from_fov(json_path.vertical_fov_degrees, width, height),
-                camera.world_to_camera,
-                width,
-                height,
-            )
-    else:
-        poses = parse_path(path, camera.world_to_camera)  # presets, joined by '+'
+    camera, poses = camera_and_poses(info, path, width, height)  # presets join with '+'
     with fraction_bar() as bar:
         task = bar.add_task(f"walking {path}", total=len(poses))
         report = walk(
