@@ -169,7 +169,10 @@ def _read(
         elif kind == "tile_removal":
             held.drop(_key(response.tile_removal.key))
         elif kind == "warning":
-            report.warnings.append(f"{response.warning.reason}: {response.warning.message}")
+            said = response.warning
+            report.warnings.append(f"{said.reason}: {said.message}")
+            if said.reason == "VIEW_OVER_BUDGET" and said.metadata.get("sequence") == str(index):
+                return False  # this view can never be complete: waiting would only time out
         elif kind == "view_status":
             status = response.view_status
             if status.sequence == index and status.complete:
@@ -242,6 +245,7 @@ def walk(
     on_pose=None,
     fidelity: bool = False,
     encodings: tuple[int, ...] | None = None,
+    splat_budget: int = 0,
 ) -> WalkReport:
     """Drive `camera` (intrinsics, image size) along `poses` (world-to-camera [4,4]).
 
@@ -249,14 +253,17 @@ def walk(
     export) at the world version the view completed on, saved beside the client's render as
     ref_XXX.png, and compared with it (PoseReport.fidelity_db). `encodings`: the tile encodings
     to accept, in order of preference (proto TileEncoding numbers; None: the client's default,
-    quantized first)."""
+    quantized first). `splat_budget`: the most splats to hold (0: the server's default); a pose
+    whose view the budget cannot hold ends on the server's VIEW_OVER_BUDGET, not complete."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     held = held or HeldTiles()
     report = WalkReport(world=world)
     assembler = Reassembler()
     references = ReferenceWorld(client, world) if fidelity else None
-    start = {} if encodings is None else {"encodings": tuple(encodings)}
+    start: dict = {"splat_budget": splat_budget}
+    if encodings is not None:
+        start["encodings"] = tuple(encodings)
     stream = client.explore(
         world, EngineFrame.GLTF, held=held.manifest(), world_uid=held.world_uid, **start
     )
