@@ -190,6 +190,7 @@ class Scene:
     extent: int
     tile_count: int
     drawn: int
+    streamed_tiles: int  # the world's tiles, one payload each: the pool must hold every one
     reference: np.ndarray  # uint8 [H, W, 3]
     faded: dict[str, np.ndarray]
     seams: np.ndarray  # [H, W] pixels splats of two tiles or more reach
@@ -231,7 +232,7 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Scene:
     faded = world.faded()
     return Scene(
         out, host, vertex, fragment, composite_vertex, composite_fragment, uc, cam, extent,
-        tile_count, drawn,
+        tile_count, drawn, len(payloads),
         eight_bit(reference(faded, cam)), faded, seams(world, faded, cam),
     )  # fmt: skip
 
@@ -354,7 +355,8 @@ def sorted_order(scene: Scene) -> np.ndarray:
 
 
 def test_the_scene_is_seen_across_several_tiles_with_one_fading(scene):
-    assert scene.tile_count == 4
+    # Several tiles (the seeded world is cut where the grid falls about its spawn: 12 today).
+    assert scene.tile_count == scene.streamed_tiles >= 2
     assert 5000 < scene.drawn <= scene.extent == 12000
     assert (scene.reference.max(axis=2) > 20).mean() > 0.4
 

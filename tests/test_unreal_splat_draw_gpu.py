@@ -237,6 +237,7 @@ class Scene:
     view: UnrealView
     extent: int
     tile_count: int
+    streamed_tiles: int  # the world's tiles, one payload each: the table must hold every one
     reference: np.ndarray  # uint8, display values blended (the trained look)
     linear_model: np.ndarray  # uint8, linear light blended, then encoded
     reference_alpha: np.ndarray
@@ -294,6 +295,7 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Scene:
     grey = unreal_reference(faded, cam, view, GREY)
     return Scene(
         out, host, stages, view, (out / "pool.bin").stat().st_size // 64, tile_count,
+        len(payloads),
         eight_bit(np.clip(trained.rgb, 0, 1)), eight_bit(linear_to_display(model.rgb)),
         trained.alpha, trained.depth, seams(world, faded, cam),
         eight_bit(np.clip(grey.rgb, 0, 1)),
@@ -447,7 +449,8 @@ def displayed(frame: Frame) -> np.ndarray:
 
 
 def test_the_scene_is_seen_across_several_tiles_with_one_fading(scene):
-    assert scene.tile_count == 4 and scene.extent == 12000
+    # Several tiles (the seeded world is cut where the grid falls about its spawn: 12 today).
+    assert scene.tile_count == scene.streamed_tiles >= 2 and scene.extent == 12000
     assert (scene.reference.max(axis=2) > 20).mean() > 0.4
 
 
