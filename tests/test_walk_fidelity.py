@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from plyfile import PlyData
 
 from conftest import fresh_server
 from worldstream.cli.commands import spawn_camera
@@ -20,6 +21,7 @@ from worldstream.client import Client
 from worldstream.client.fidelity import (
     IDENTICAL_DB,
     ReferenceWorld,
+    _vertices,
     held_image,
     psnr_8bit,
     read_ply,
@@ -60,6 +62,23 @@ def test_a_ply_export_read_back_is_the_world_it_was_written_from(frame, sh_coeff
     # q and -q are one rotation
     dots = np.abs(np.sum(back["quats"] * original["quats"], axis=1))
     assert np.allclose(dots, 1.0, atol=1e-5)
+
+
+@pytest.mark.parametrize("frame", [None, EngineFrame.UNREAL], ids=["rdf", "unreal"])
+def test_our_plys_are_read_by_the_fast_path_exactly_as_plyfile_reads_them(frame):
+    data = ply_bytes(some_gaussians(sh_coeffs=16), frame)
+    comments, rows = _vertices(data)
+    ply = PlyData.read(io.BytesIO(data))
+    assert comments == list(ply.comments)
+    assert rows.dtype.names == ply["vertex"].data.dtype.names
+    for name in rows.dtype.names:
+        assert np.array_equal(rows[name], ply["vertex"].data[name]), name
+
+
+def test_a_ply_cut_short_is_refused_not_read_as_fewer_splats():
+    data = ply_bytes(some_gaussians(), None)
+    with pytest.raises(ValueError, match="ends before its 50 vertices"):
+        read_ply(data[:-10])
 
 
 def test_psnr_of_8_bit_images_is_capped_for_identical_ones_and_falls_with_the_error():
