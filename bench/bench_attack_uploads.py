@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime
-import os
 import platform
 import re
 import subprocess
@@ -34,6 +33,7 @@ from pathlib import Path
 
 import grpc
 from machine import cpu_name  # bench/ is on sys.path when a bench runs as a script
+from serve import start_serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 from worldstream.v1 import worldstream_pb2 as pb
@@ -42,7 +42,6 @@ TOKEN = "bench-attack-token-0123456789abcdef"
 MiB = 1024 * 1024
 CREATE = "/worldstream.v1.WorldStream/CreateWorld"
 GET = "/worldstream.v1.WorldStream/GetWorld"
-SERVE = [sys.executable, "-m", "worldstream", "serve", "--port", "0", "--auth", "on"]
 MODES = ["unauthenticated", "oversize-photo", "get-world"]
 
 
@@ -53,23 +52,7 @@ def status_kib(pid: int, field: str) -> int:
 
 def start_server(data_dir: Path, tokens: str = f"bench:{TOKEN}") -> tuple[subprocess.Popen, str]:
     """`worldstream serve` of this checkout, authentication on with `tokens` (TENANT:TOKEN,...)."""
-    env = {**os.environ, "WORLDSTREAM_TOKENS": tokens, "PYTHONUNBUFFERED": "1"}
-    server_dir = Path(__file__).resolve().parents[1] / "server"
-    env["PYTHONPATH"] = f"{server_dir}{os.pathsep}{env.get('PYTHONPATH', '')}"
-    process = subprocess.Popen(
-        [*SERVE, "--data-dir", str(data_dir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    for line in process.stderr:
-        match = re.search(r"serving on \S+:(\d+)", line)
-        if match:
-            # Keep reading its log so the pipe never fills and stalls the server.
-            threading.Thread(target=process.stderr.read, daemon=True).start()
-            return process, f"127.0.0.1:{match.group(1)}"
-    raise SystemExit("the server did not start")
+    return start_serve(data_dir, auth=True, env={"WORLDSTREAM_TOKENS": tokens})
 
 
 def payload(mode: str, mib: int) -> tuple[str, bytes]:

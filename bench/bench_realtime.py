@@ -27,9 +27,7 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,6 +35,7 @@ from pathlib import Path
 import numpy as np
 from machine import checkout_commit, cpu_name  # bench/ is on sys.path when a bench runs as a script
 from PIL import Image
+from serve import start_serve
 
 from worldstream.api.config import ServerConfig
 from worldstream.api.inprocess import ServerThread
@@ -46,7 +45,6 @@ from worldstream.client import Client
 from worldstream.client.realtime import RealtimeReport, walk_realtime
 
 PHOTOS = ("coffee", "garage", "rocket", "astronaut", "chelsea")
-SERVE = [sys.executable, "-m", "worldstream", "serve", "--port", "0", "--auth", "off"]
 
 
 def photo(name: str) -> bytes:
@@ -88,24 +86,7 @@ def template(out: Path, world: str) -> tuple[Path, str]:
 
 def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
     """`worldstream serve` of this checkout on a loopback port."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    server_dir = Path(__file__).resolve().parents[1] / "server"
-    env["PYTHONPATH"] = f"{server_dir}{os.pathsep}{env.get('PYTHONPATH', '')}"
-    process = subprocess.Popen(
-        [*SERVE, "--data-dir", str(data_dir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert process.stderr is not None
-    for line in process.stderr:
-        match = re.search(r"serving on \S+:(\d+)", line)
-        if match:
-            # Keep reading its log so the pipe never fills and stalls the server.
-            threading.Thread(target=process.stderr.read, daemon=True).start()
-            return process, f"127.0.0.1:{match.group(1)}"
-    raise SystemExit("the server did not start")
+    return start_serve(data_dir, auth=False)
 
 
 @dataclass
